@@ -1,0 +1,30 @@
+"""Write the access log from Django's and django-axes' auth signals."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import AccessEvent
+from .services import access_log_record
+
+
+@receiver(user_logged_in)
+def _on_login(sender, request, user, **kwargs):
+    access_log_record(event=AccessEvent.LOGIN, request=request, user=user)
+
+
+@receiver(user_logged_out)
+def _on_logout(sender, request, user, **kwargs):
+    access_log_record(event=AccessEvent.LOGOUT, request=request, user=user)
+
+
+@receiver(user_login_failed)
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    access_log_record(
+        event=AccessEvent.LOGIN_FAILED, request=request, username=credentials.get("username", "")
+    )
+
+
+@receiver(user_locked_out)
+def _on_locked_out(sender, request, username, ip_address, **kwargs):
+    access_log_record(event=AccessEvent.LOCKED_OUT, request=request, username=username or "")

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Department, Pillar, Portfolio, Proposal, StatusUpdate
+
+
+class PillarInline(admin.TabularInline):
+    model = Pillar
+    extra = 0
+
+
+@admin.register(Portfolio)
+class PortfolioAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "code", "source")
+    inlines = [PillarInline]
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "portfolio")
+    list_filter = ("portfolio",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "head", "email", "is_demo")
+    list_filter = ("is_demo",)
+    search_fields = ("name",)
+    autocomplete_fields = ("head",)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "management_no",
+        "title",
+        "pillar",
+        "lead_department",
+        "status",
+        "confidence",
+        "progress",
+        "last_update_at",
+        "data_source",
+    )
+    list_filter = ("portfolio", "pillar", "status", "confidence", "data_source", "lead_department")
+    search_fields = ("management_no", "title", "summary")
+    autocomplete_fields = ("lead_department", "supporting_departments")
+    # State changes go through a status update (service), never a direct edit.
+    readonly_fields = ("status", "confidence", "progress", "last_update_at", "version")
+    list_select_related = ("pillar", "lead_department")
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(admin.ModelAdmin):
+    list_display = ("proposal", "created_at", "author", "status", "confidence", "progress")
+    list_filter = ("status", "confidence", "is_demo")
+    search_fields = ("proposal__title", "proposal__management_no")
+    list_select_related = ("proposal", "author")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,354 @@
+"""The portfolio core: portfolios, strategy pillars, departments, proposals, status updates."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class DataSource(models.TextChoices):
+    """Where a row's facts come from, so invented data is never shown as the city's."""
+
+    ARTICLE = "article", _("기사 확인 사실")
+    REPORT = "report", _("용역 보고서")
+    MANUAL = "manual", _("직접 입력")
+    DEMO = "demo", _("데모(가상)")
+
+
+class ProposalStatus(models.TextChoices):
+    REVIEWING = "reviewing", _("검토중")
+    ON_TRACK = "on_track", _("정상추진")
+    PARTIAL = "partial", _("일부추진")
+    ON_HOLD = "on_hold", _("보류")
+    DROPPED = "dropped", _("폐기")
+    DONE = "done", _("완료")
+    DONE_CONTINUING = "done_continuing", _("이행후계속추진")
+
+
+class Confidence(models.IntegerChoices):
+    """Delivery confidence, separate from status: 5 is best."""
+
+    GREEN = 5, _("녹색(매우 양호)")
+    LIGHT_GREEN = 4, _("연녹색(양호)")
+    YELLOW = 3, _("황색(주의)")
+    ORANGE = 2, _("주황색(위험)")
+    RED = 1, _("적색(심각)")
+
+
+class Origin(models.TextChoices):
+    NEW = "new", _("신규")
+    EXISTING = "existing", _("기존 정책")
+
+
+class Portfolio(models.Model):
+    """A programme of proposals tracked together (e.g. 미래 신성장 동력 발굴사업)."""
+
+    code = models.SlugField(_("코드"), max_length=50, unique=True)
+    name = models.CharField(_("사업군"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("연도"))
+    source = models.CharField(_("출처"), max_length=300, blank=True)
+    description = models.TextField(_("설명"), blank=True)
+
+    class Meta:
+        verbose_name = _("사업군")
+        verbose_name_plural = _("사업군")
+        ordering = ["-year", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
+class Pillar(models.Model):
+    """A strategy pillar (전략) of a portfolio, in the report's order."""
+
+    portfolio = models.ForeignKey(
+        Portfolio, verbose_name=_("사업군"), on_delete=models.PROTECT, related_name="pillars"
+    )
+    number = models.PositiveSmallIntegerField(_("번호"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("전략명"), max_length=200)
+
+    class Meta:
+        verbose_name = _("전략")
+        verbose_name_plural = _("전략")
+        ordering = ["portfolio", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "number"],
+                name="pillar_unique_number",
+                violation_error_message=_("같은 번호의 전략이 이미 있습니다."),
+            ),
+            models.UniqueConstraint(
+                fields=["portfolio", "name"],
+                name="pillar_unique_name",
+                violation_error_message=_("같은 이름의 전략이 이미 있습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class Department(models.Model):
+    """A city department (부서) and its head."""
+
+    name = models.CharField(_("부서명"), max_length=100, unique=True)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("부서장"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+    )
+    email = models.EmailField(_("연락 이메일"), blank=True)
+    is_demo = models.BooleanField(_("데모 부서"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("부서")
+        verbose_name_plural = _("부서")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProposalQuerySet(models.QuerySet):
+    def with_list_relations(self):
+        return self.select_related("pillar", "lead_department", "portfolio")
+
+    def stale(self, days: int):
+        """Return proposals nobody updated for `days` days (never-updated ones included)."""
+        cutoff = timezone.now() - timezone.timedelta(days=days)
+        return self.filter(Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True))
+
+    def active(self):
+        return self.exclude(status__in=[ProposalStatus.DROPPED, ProposalStatus.DONE])
+
+
+class Proposal(models.Model):
+    """A business proposal (사업) and its current state, kept by its lead department."""
+
+    portfolio = models.ForeignKey(
+        Portfolio, verbose_name=_("사업군"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    management_no = models.CharField(_("관리번호"), max_length=30)
+    title = models.CharField(_("사업명"), max_length=200)
+    pillar = models.ForeignKey(
+        Pillar,
+        verbose_name=_("전략"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("주관부서"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_proposals",
+    )
+    supporting_departments = models.ManyToManyField(
+        Department, verbose_name=_("협조부서"), blank=True, related_name="supported_proposals"
+    )
+    summary = models.TextField(_("사업개요"), blank=True)
+    origin = models.CharField(_("구분"), max_length=10, choices=Origin.choices, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("시작 연도"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("종료 연도"), null=True, blank=True)
+    budget_million = models.DecimalField(
+        _("총사업비(백만원)"), max_digits=14, decimal_places=1, null=True, blank=True
+    )
+    fund_national = models.BooleanField(_("국비"), default=False)
+    fund_province = models.BooleanField(_("도비"), default=False)
+    fund_city = models.BooleanField(_("시비"), default=False)
+    fund_private = models.BooleanField(_("민자"), default=False)
+    partner_ministry = models.CharField(_("협력 중앙부처"), max_length=200, blank=True)
+    partner_companies = models.CharField(_("협력 기업·기관"), max_length=300, blank=True)
+    notes = models.TextField(_("비고"), blank=True)
+
+    data_source = models.CharField(
+        _("자료 출처"), max_length=10, choices=DataSource.choices, default=DataSource.MANUAL
+    )
+    inferred_fields = models.JSONField(
+        _("추정 항목"),
+        default=list,
+        blank=True,
+        help_text=_("출처가 밝히지 않아 추정한 항목의 필드 이름 목록입니다."),
+    )
+
+    status = models.CharField(
+        _("추진 상태"),
+        max_length=20,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.REVIEWING,
+    )
+    confidence = models.PositiveSmallIntegerField(
+        _("추진 신뢰도"), choices=Confidence.choices, null=True, blank=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("진척률(%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    last_update_at = models.DateTimeField(_("최근 현황 갱신"), null=True, blank=True)
+    # Optimistic lock: every change of state bumps it; a save with an old version is refused.
+    version = models.PositiveIntegerField(_("버전"), default=1)
+    created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("사업")
+        verbose_name_plural = _("사업")
+        ordering = ["management_no"]
+        indexes = [
+            models.Index(fields=["status"], name="proposal_status_idx"),
+            models.Index(fields=["last_update_at"], name="proposal_last_update_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "management_no"],
+                name="proposal_unique_management_no",
+                violation_error_message=_("같은 관리번호의 사업이 이미 있습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="proposal_progress_range",
+                violation_error_message=_("진척률은 0에서 100 사이여야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(progress=100),
+                name="proposal_done_is_100",
+                violation_error_message=_("'완료' 상태의 진척률은 100%여야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="proposal_period_order",
+                violation_error_message=_("종료 연도는 시작 연도보다 빠를 수 없습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_million__isnull=True) | Q(budget_million__gte=0),
+                name="proposal_budget_non_negative",
+                violation_error_message=_("총사업비는 0 이상이어야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.management_no}] {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:proposal_detail", args=[self.pk])
+
+    def clean(self):
+        if self.pillar_id and self.portfolio_id and self.pillar.portfolio_id != self.portfolio_id:
+            raise ValidationError({"pillar": _("이 사업군에 속하지 않은 전략입니다.")})
+
+    @property
+    def period_display(self) -> str:
+        if self.start_year and self.end_year:
+            return f"{self.start_year}~{self.end_year}"
+        return str(self.start_year or self.end_year or "")
+
+    @property
+    def funding_display(self) -> str:
+        names = [
+            (self.fund_national, "국비"),
+            (self.fund_province, "도비"),
+            (self.fund_city, "시비"),
+            (self.fund_private, "민자"),
+        ]
+        return "·".join(label for flag, label in names if flag)
+
+    def is_inferred(self, field_name: str) -> bool:
+        return field_name in (self.inferred_fields or [])
+
+
+class StatusUpdate(models.Model):
+    """An immutable, dated report of a proposal's state; the latest one is the current state."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("사업"), on_delete=models.PROTECT, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("작성자"),
+        on_delete=models.PROTECT,
+        related_name="status_updates",
+    )
+    created_at = models.DateTimeField(_("작성일시"), default=timezone.now, db_index=True)
+    status = models.CharField(_("추진 상태"), max_length=20, choices=ProposalStatus.choices)
+    confidence = models.PositiveSmallIntegerField(
+        _("추진 신뢰도"), choices=Confidence.choices, null=True, blank=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("진척률(%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    previous_status = models.CharField(
+        _("이전 상태"), max_length=20, choices=ProposalStatus.choices, blank=True
+    )
+    previous_confidence = models.PositiveSmallIntegerField(
+        _("이전 신뢰도"), choices=Confidence.choices, null=True, blank=True
+    )
+    previous_progress = models.PositiveSmallIntegerField(_("이전 진척률"), null=True, blank=True)
+    what_changed = models.TextField(_("추진 내용(변동 사항)"), blank=True)
+    issues = models.TextField(_("문제점·애로사항"), blank=True)
+    next_step = models.TextField(_("향후 계획"), blank=True)
+    reason = models.TextField(_("보류·폐기 사유"), blank=True)
+    version = models.PositiveIntegerField(
+        _("사업 버전"), help_text=_("이 갱신으로 바뀐 사업의 버전")
+    )
+    is_demo = models.BooleanField(_("데모 데이터"), default=False)
+
+    class Meta:
+        verbose_name = _("추진 현황")
+        verbose_name_plural = _("추진 현황")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["proposal", "-created_at"], name="update_proposal_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="update_progress_range",
+                violation_error_message=_("진척률은 0에서 100 사이여야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(progress=100),
+                name="update_done_is_100",
+                violation_error_message=_("'완료' 상태의 진척률은 100%여야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["on_hold", "dropped"]) | ~Q(reason=""),
+                name="update_hold_drop_has_reason",
+                violation_error_message=_("'보류' 또는 '폐기'에는 사유를 적어야 합니다."),
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "version"], name="update_unique_proposal_version"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.proposal.management_no} {self.created_at:%Y-%m-%d} {self.get_status_display()}"
+        )
+
+    def save(self, *args, **kwargs):
+        # History is never rewritten: an existing update cannot be saved again.
+        if not self._state.adding:
+            raise ValidationError(_("등록된 추진 현황은 수정할 수 없습니다."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("등록된 추진 현황은 삭제할 수 없습니다."))
+
+    @property
+    def status_changed(self) -> bool:
+        return bool(self.previous_status) and self.previous_status != self.status

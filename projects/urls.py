@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.ProposalListView.as_view(), name="proposal_list"),
+    path("<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
+]

@@ -1,0 +1,31 @@
+import pytest
+from django.db import connection
+
+from .factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres(request):
+    """Fail loudly if the suite is not talking to PostgreSQL: SQLite is for the embedded mode."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        assert connection.vendor == "postgresql", "tests must run on PostgreSQL (DATABASE_URL)"
+
+
+@pytest.fixture
+def portfolio(db):
+    return PortfolioFactory()
+
+
+@pytest.fixture
+def head(db):
+    return HeadFactory()
+
+
+@pytest.fixture
+def proposal(head):
+    return ProposalFactory(lead_department=head.department)
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory()
