@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from .views import actions, meetings
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
-    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
-    path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
+    path("meetings/", meetings.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("actions/<int:pk>/", actions.ActionDetailView.as_view(), name="action_detail"),
 ]

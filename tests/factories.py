@@ -87,7 +87,9 @@ class ReviewFactory(factory.django.DjangoModelFactory):
         model = ProposalReview
 
     meeting = factory.SubFactory(MeetingFactory)
-    proposal = factory.SubFactory(ProposalFactory, portfolio=factory.SelfAttribute("..meeting.portfolio"))
+    proposal = factory.SubFactory(
+        ProposalFactory, portfolio=factory.SelfAttribute("..meeting.portfolio")
+    )
 
 
 class ActionFactory(factory.django.DjangoModelFactory):

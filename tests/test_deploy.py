@@ -39,8 +39,13 @@ def test_env_example_documents_every_configuration_variable():
     example = (ROOT / ".env.example").read_text()
     readme = (ROOT / "README.md").read_text()
     for name in (
-        "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG",
-        "DJANGO_ALLOWED_HOSTS", "DJANGO_EMAIL_HOST", "DJANGO_DEFAULT_FROM_EMAIL",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "DJANGO_SECRET_KEY",
+        "DJANGO_DEBUG",
+        "DJANGO_ALLOWED_HOSTS",
+        "DJANGO_EMAIL_HOST",
+        "DJANGO_DEFAULT_FROM_EMAIL",
     ):
         assert name in example, name
         assert name in readme, name
@@ -50,8 +55,13 @@ def _run_manage(args, env_overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

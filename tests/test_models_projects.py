@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from projects.models import Proposal, ProposalStatus, StatusUpdate
-from projects.services import ProposalConflict, proposal_create, proposal_update, proposal_update_status
+from projects.services import (
+    ProposalConflict,
+    proposal_create,
+    proposal_update,
+    proposal_update_status,
+)
 
 from .factories import PillarFactory, PortfolioFactory, ProposalFactory
 
@@ -33,7 +38,9 @@ def test_pillar_of_another_portfolio_is_refused(portfolio):
     """A proposal cannot point at a pillar that its portfolio does not have."""
     foreign_pillar = PillarFactory(portfolio=PortfolioFactory(code="other"))
     with pytest.raises(ValidationError) as excinfo:
-        proposal_create(portfolio=portfolio, management_no="B-1", title="사업", pillar=foreign_pillar)
+        proposal_create(
+            portfolio=portfolio, management_no="B-1", title="사업", pillar=foreign_pillar
+        )
     assert "pillar" in excinfo.value.message_dict
     assert not Proposal.objects.filter(management_no="B-1").exists()
 
@@ -61,8 +68,13 @@ def test_period_end_before_start_is_refused(portfolio):
 def test_status_update_becomes_current_state_and_keeps_previous(proposal, head):
     """The latest update is the proposal's state; the update remembers what it replaced."""
     update = proposal_update_status(
-        proposal=proposal, user=head, expected_version=proposal.version,
-        status=ProposalStatus.ON_TRACK, progress=30, confidence=4, what_changed="착수",
+        proposal=proposal,
+        user=head,
+        expected_version=proposal.version,
+        status=ProposalStatus.ON_TRACK,
+        progress=30,
+        confidence=4,
+        what_changed="착수",
     )
     proposal.refresh_from_db()
     assert (proposal.status, proposal.progress, proposal.confidence) == ("on_track", 30, 4)
@@ -76,13 +88,19 @@ def test_stale_version_is_refused_and_nothing_is_lost(proposal, head):
     """Two heads editing at once: the second save is refused and shows what changed."""
     loaded_version = proposal.version
     proposal_update_status(
-        proposal=proposal, user=head, expected_version=loaded_version,
-        status=ProposalStatus.ON_TRACK, progress=20,
+        proposal=proposal,
+        user=head,
+        expected_version=loaded_version,
+        status=ProposalStatus.ON_TRACK,
+        progress=20,
     )
     with pytest.raises(ProposalConflict) as excinfo:
         proposal_update_status(
-            proposal=proposal, user=head, expected_version=loaded_version,
-            status=ProposalStatus.PARTIAL, progress=10,
+            proposal=proposal,
+            user=head,
+            expected_version=loaded_version,
+            status=ProposalStatus.PARTIAL,
+            progress=10,
         )
     assert [h.status for h in excinfo.value.newer_changes] == ["on_track"]
     assert "다른 사용자가 먼저" in str(excinfo.value)
@@ -100,11 +118,17 @@ def test_stale_version_is_refused_and_nothing_is_lost(proposal, head):
         (ProposalStatus.ON_TRACK, 101, "", "progress"),
     ],
 )
-def test_status_rules_give_field_errors_and_write_nothing(proposal, head, status, progress, reason, field):
+def test_status_rules_give_field_errors_and_write_nothing(
+    proposal, head, status, progress, reason, field
+):
     with pytest.raises(ValidationError) as excinfo:
         proposal_update_status(
-            proposal=proposal, user=head, expected_version=proposal.version,
-            status=status, progress=progress, reason=reason,
+            proposal=proposal,
+            user=head,
+            expected_version=proposal.version,
+            status=status,
+            progress=progress,
+            reason=reason,
         )
     assert field in excinfo.value.message_dict
     proposal.refresh_from_db()
@@ -128,7 +152,11 @@ def test_every_change_is_kept_in_the_audit_history(proposal, head):
     """Who changed what, and when, is recorded for master-data edits and status changes."""
     proposal_update(proposal=proposal, user=head, expected_version=1, title="새 사업명")
     proposal_update_status(
-        proposal=proposal, user=head, expected_version=2, status=ProposalStatus.ON_TRACK, progress=40
+        proposal=proposal,
+        user=head,
+        expected_version=2,
+        status=ProposalStatus.ON_TRACK,
+        progress=40,
     )
     history = list(proposal.history.order_by("history_date"))
     assert [h.history_type for h in history] == ["+", "~", "~"]

@@ -19,8 +19,11 @@ def test_action_due_before_its_meeting_is_refused_and_not_written(head):
     meeting = MeetingFactory(held_on=datetime.date(2023, 7, 24))
     with pytest.raises(ValidationError) as excinfo:
         action_create(
-            meeting=meeting, kind="expert_forum", description="토론회",
-            owner_department=head.department, due_date=datetime.date(2023, 7, 1),
+            meeting=meeting,
+            kind="expert_forum",
+            description="토론회",
+            owner_department=head.department,
+            due_date=datetime.date(2023, 7, 1),
         )
     assert excinfo.value.message_dict["due_date"] == ["기한은 보고회 개최일보다 빠를 수 없습니다."]
     assert not FollowUpAction.objects.exists()
@@ -60,13 +63,18 @@ def test_completing_an_action_needs_a_note_and_records_who(head):
 def test_database_refuses_done_action_without_completion_time():
     action = ActionFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        FollowUpAction.objects.filter(pk=action.pk).update(state=ActionState.DONE, completion_note="x")
+        FollowUpAction.objects.filter(pk=action.pk).update(
+            state=ActionState.DONE, completion_note="x"
+        )
 
 
 def test_duplicate_reminder_is_impossible(head):
     action = ActionFactory(owner_department=head.department)
     fields = dict(
-        kind=ReminderKind.BEFORE_DUE, action=action, recipient=head, due_at=timezone.now(),
+        kind=ReminderKind.BEFORE_DUE,
+        action=action,
+        recipient=head,
+        due_at=timezone.now(),
         key=f"before_due:{action.pk}:{head.pk}:2023-08-01",
     )
     Reminder.objects.create(**fields)
@@ -78,4 +86,6 @@ def test_duplicate_reminder_is_impossible(head):
 def test_reminder_needs_a_recipient():
     action = ActionFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Reminder.objects.create(kind=ReminderKind.OVERDUE, action=action, due_at=timezone.now(), key="k")
+        Reminder.objects.create(
+            kind=ReminderKind.OVERDUE, action=action, due_at=timezone.now(), key="k"
+        )

@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
-from .models import ActionState, FollowUpAction, ReviewMeeting
+from ..models import ActionState, ReviewMeeting
 
 
 class MeetingListView(ListView):
@@ -27,10 +27,3 @@ class MeetingDetailView(DetailView):
             "actions__owner_department",
             "actions__proposal",
         )
-
-
-class ActionDetailView(DetailView):
-    template_name = "reviews/followupaction_detail.html"
-
-    def get_queryset(self):
-        return FollowUpAction.objects.select_related("meeting", "proposal", "owner_department")

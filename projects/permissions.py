@@ -1,0 +1,101 @@
+"""Who may do what: plain predicates and queryset scopes, used by views, templates and tasks.
+
+Deny by default: a predicate answers True only for the roles and departments named here.
+Views turn a False into PermissionDenied (403), which is logged to the access log.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_planning(user) -> bool:
+    """Planning staff (and superusers) manage meetings, departments, accounts and imports."""
+    return _active(user) and (user.is_superuser or user.role == Role.PLANNING)
+
+
+def sees_everything(user) -> bool:
+    """The deputy mayor, planning staff and viewers read the whole portfolio."""
+    return _active(user)
+
+
+def can_view_proposal(user, proposal) -> bool:
+    return sees_everything(user)
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    """Return True if `user` may change the proposal's status and record."""
+    if not _active(user):
+        return False
+    if is_planning(user):
+        return True
+    return (
+        user.role == Role.DEPARTMENT_HEAD
+        and user.department_id is not None
+        and proposal.lead_department_id == user.department_id
+    )
+
+
+def can_comment_proposal(user, proposal) -> bool:
+    """Lead and supporting departments (and planning) may comment on a proposal."""
+    if can_edit_proposal(user, proposal):
+        return True
+    if not _active(user) or user.role != Role.DEPARTMENT_HEAD or user.department_id is None:
+        return False
+    return proposal.supporting_departments.filter(pk=user.department_id).exists()
+
+
+def can_complete_action(user, action) -> bool:
+    """The owning department's head (or planning) may complete or re-date a follow-up."""
+    if not _active(user):
+        return False
+    if is_planning(user):
+        return True
+    return (
+        user.role == Role.DEPARTMENT_HEAD
+        and user.department_id is not None
+        and action.owner_department_id == user.department_id
+    )
+
+
+def can_manage_meetings(user) -> bool:
+    return is_planning(user)
+
+
+def can_import(user) -> bool:
+    return is_planning(user)
+
+
+def proposals_editable_by(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a Proposal queryset to the proposals `user` may edit."""
+    if is_planning(user):
+        return queryset
+    if _active(user) and user.role == Role.DEPARTMENT_HEAD and user.department_id:
+        return queryset.filter(lead_department_id=user.department_id)
+    return queryset.none()
+
+
+def proposals_commentable_by(user, queryset: QuerySet) -> QuerySet:
+    if is_planning(user):
+        return queryset
+    if _active(user) and user.role == Role.DEPARTMENT_HEAD and user.department_id:
+        dept = user.department_id
+        return queryset.filter(
+            Q(lead_department_id=dept) | Q(supporting_departments=dept)
+        ).distinct()
+    return queryset.none()
+
+
+def actions_completable_by(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a FollowUpAction queryset to the actions `user` may complete."""
+    if is_planning(user):
+        return queryset
+    if _active(user) and user.role == Role.DEPARTMENT_HEAD and user.department_id:
+        return queryset.filter(owner_department_id=user.department_id)
+    return queryset.none()

@@ -1,0 +1,13 @@
+"""Writes for meetings and follow-ups; import from here (`from reviews.services import ...`)."""
+
+from .actions import action_complete, action_create
+from .meetings import ensure_meeting_open, meeting_close, meeting_create, review_add
+
+__all__ = [
+    "action_complete",
+    "action_create",
+    "ensure_meeting_open",
+    "meeting_close",
+    "meeting_create",
+    "review_add",
+]
