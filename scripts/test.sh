@@ -13,7 +13,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 # --- Python environment ---------------------------------------------------------------------
 if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -c requirements.lock -e ".[dev]" 2>&1 | grep -vE "WARNING: Location|BuildBackendWarning|^ +[!*]|^ *$|Please be careful|name as your package|with strategy" || true
+mkdir -p var
+.venv/bin/python -m pip install -q -c requirements.lock -e ".[dev]" >var/pip-install.log 2>&1 \
+  || { cat var/pip-install.log; fail "installing the Python dependencies failed."; }
 
 # --- Services: PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379 ---------------------------
 pg_up() { .venv/bin/python -c "import psycopg; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; }
