@@ -352,3 +352,34 @@ class StatusUpdate(models.Model):
     @property
     def status_changed(self) -> bool:
         return bool(self.previous_status) and self.previous_status != self.status
+
+
+class ProposalComment(models.Model):
+    """A remark on a proposal by its lead or a supporting department."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("사업"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("작성자"),
+        on_delete=models.PROTECT,
+        related_name="proposal_comments",
+    )
+    body = models.TextField(_("의견"))
+    created_at = models.DateTimeField(_("작성일시"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("사업 의견")
+        verbose_name_plural = _("사업 의견")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="comment_not_blank",
+                violation_error_message=_("의견 내용을 적어야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.management_no} · {self.author}"
