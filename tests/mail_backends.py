@@ -1,4 +1,4 @@
-"""E-mail backends for tests: one that fails for chosen recipients, one that works across processes."""
+"""Test e-mail backends: one failing for chosen recipients, one shared across processes."""
 
 import json
 import os

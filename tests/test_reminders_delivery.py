@@ -66,9 +66,9 @@ def test_dispatch_task_enqueues_sends_only_after_commit(
     assert mail.outbox == [] and len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 3
-    assert set(Reminder.objects.filter(kind__endswith="summary").values_list("state", flat=True)) == {
-        ReminderState.SENT
-    }
+    assert set(
+        Reminder.objects.filter(kind__endswith="summary").values_list("state", flat=True)
+    ) == {ReminderState.SENT}
 
 
 @pytest.mark.django_db
@@ -168,7 +168,9 @@ def test_rows_stuck_in_sending_are_reclaimed_after_the_timeout(clock, settings):
 def test_two_dispatchers_racing_send_each_of_1000_reminders_once(eager_celery):
     """Two beat dispatchers in two threads (two connections) over 1,000 due rows."""
     chair = UserFactory(email="chair@example.invalid")
-    meeting = MeetingFactory(chair=chair, state="closed", closed_at=datetime.datetime.now(datetime.UTC))
+    meeting = MeetingFactory(
+        chair=chair, state="closed", closed_at=datetime.datetime.now(datetime.UTC)
+    )
     now = datetime.datetime.now(datetime.UTC)
     Reminder.objects.bulk_create(
         [

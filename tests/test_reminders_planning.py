@@ -104,7 +104,10 @@ def test_moving_the_due_date_replans_and_never_duplicates(clock):
     meeting_close(meeting=w.meeting, user=w.chair)
     action = w.actions[0]
     meeting_amend(
-        meeting=w.meeting, user=w.chair, reason="기한 연장 승인", target=action,
+        meeting=w.meeting,
+        user=w.chair,
+        reason="기한 연장 승인",
+        target=action,
         due_date=D(2026, 7, 20),
     )
     a = action.pk
@@ -120,7 +123,10 @@ def test_moving_the_due_date_replans_and_never_duplicates(clock):
     assert Reminder.objects.count() == count
     # moving it back revives the cancelled rows instead of adding new ones
     meeting_amend(
-        meeting=w.meeting, user=w.chair, reason="원래 기한으로", target=action,
+        meeting=w.meeting,
+        user=w.chair,
+        reason="원래 기한으로",
+        target=action,
         due_date=D(2026, 7, 1),
     )
     assert Reminder.objects.count() == count
@@ -131,7 +137,10 @@ def test_changing_the_owner_readdresses_pending_reminders(clock):
     w = make_world()
     meeting_close(meeting=w.meeting, user=w.chair)
     meeting_amend(
-        meeting=w.meeting, user=w.chair, reason="담당 변경", target=w.actions[0],
+        meeting=w.meeting,
+        user=w.chair,
+        reason="담당 변경",
+        target=w.actions[0],
         owner_department=w.departments[1],
     )
     owners = set(

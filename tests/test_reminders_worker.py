@@ -40,12 +40,28 @@ def worker(tmp_path):
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115  (closed below)
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "gwangyang_portfolio", "worker",
-            "--loglevel", "INFO", "--concurrency", "2", "--pool", "prefork",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--hostname", f"gp-test-{os.getpid()}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "gwangyang_portfolio",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--pool",
+            "prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"gp-test-{os.getpid()}@%h",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     yield mail_log
     proc.terminate()
@@ -79,9 +95,9 @@ def test_closing_a_meeting_delivers_each_summary_exactly_once(worker):
     tasks.dispatch_due_reminders.delay()
     tasks.dispatch_due_reminders.delay()
     # then the worker sends every summary and records it
-    assert _wait_until(
-        lambda: summaries.filter(state=ReminderState.SENT).count() == 3
-    ), (worker.parent / "worker.log").read_text()[-4000:]
+    assert _wait_until(lambda: summaries.filter(state=ReminderState.SENT).count() == 3), (
+        worker.parent / "worker.log"
+    ).read_text()[-4000:]
     # and a further dispatch finds nothing left to send
     tasks.dispatch_due_reminders.delay()
     assert tasks.dispatch_due_reminders() == 0
