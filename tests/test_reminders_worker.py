@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from gwangyang_portfolio.celery import app as celery_app
 from reviews import tasks
 from reviews.models import Notification, Reminder, ReminderKind, ReminderState
-from reviews.services import meeting_close
+from reviews.services import meeting_close, reminders_claim_due
 
 from .reminder_helpers import make_world
 
@@ -113,3 +114,28 @@ def test_closing_a_meeting_delivers_each_summary_exactly_once(worker):
         ]
     )
     assert Notification.objects.count() == 3
+
+
+def test_rows_claimed_by_a_dead_dispatcher_are_reclaimed_and_sent_once(worker):
+    """Claimed rows whose send messages never reached Redis are reclaimed, sent once."""
+    # given a dispatcher that claimed every summary and died before enqueueing
+    w = make_world(held_on=datetime.date.today())
+    meeting_close(meeting=w.meeting, user=w.chair)
+    lost = reminders_claim_due(limit=100)
+    assert len(lost) == 3
+    # ... an hour ago (past the 10-minute sending timeout)
+    Reminder.objects.filter(pk__in=lost).update(
+        claimed_at=F("claimed_at") - datetime.timedelta(hours=1)
+    )
+    # when the beat runs again, twice, through the real worker
+    tasks.dispatch_due_reminders.delay()
+    tasks.dispatch_due_reminders.delay()
+    rows = Reminder.objects.filter(pk__in=lost)
+    assert _wait_until(lambda: rows.filter(state=ReminderState.SENT).count() == 3), (
+        worker.parent / "worker.log"
+    ).read_text()[-4000:]
+    counts = collections.Counter(
+        json.loads(line)["message_id"] for line in worker.read_text().splitlines()
+    )
+    assert len(counts) == 3 and set(counts.values()) == {1}
+    assert set(rows.values_list("attempts", flat=True)) == {2}
