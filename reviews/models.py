@@ -450,6 +450,4 @@ class Notification(models.Model):
 
 
 # Meeting amendments and calendar feed tokens live in their own module to keep this one short.
-from .records import CalendarFeedToken, MeetingAmendment  # noqa: E402
-
-__all__ = ["CalendarFeedToken", "MeetingAmendment"]
+from .records import CalendarFeedToken, MeetingAmendment  # noqa: E402, F401
