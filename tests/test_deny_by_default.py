@@ -12,7 +12,13 @@ PUBLIC = {
     "healthz",  # load-balancer check, touches no data
     "accounts:login",
     "set_language",  # changes only the visitor's own language cookie
+    "reviews:calendar_feed",  # calendar apps cannot log in: a revocable secret token instead
 }
+
+
+def test_calendar_feed_without_a_valid_token_reveals_nothing(client):
+    response = client.get("/reviews/calendar/not-a-real-token.ics")
+    assert response.status_code == 404
 
 
 def _walk(patterns, prefix="", namespace=""):
