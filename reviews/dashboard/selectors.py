@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -175,83 +175,98 @@ def _proposal_totals(proposals, stale_cutoff):
 
 
 def _changed_rows(proposals, since_at):
-    """Rows of the proposals created or updated since `since_at`, with their earlier state."""
-    after = StatusUpdate.objects.filter(
-        proposal=OuterRef("pk"), created_at__gte=since_at
-    ).order_by("created_at", "id")
-    count_after = (
-        StatusUpdate.objects.filter(proposal=OuterRef("pk"), created_at__gte=since_at)
-        .order_by()
-        .values("proposal")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return list(
-        proposals.filter(Q(last_update_at__gte=since_at) | Q(created_at__gte=since_at))
-        .order_by("management_no")
-        .annotate(
-            base_status=Subquery(after.values("previous_status")[:1]),
-            base_confidence=Subquery(after.values("previous_confidence")[:1]),
-            base_progress=Subquery(after.values("previous_progress")[:1]),
-            updates_since=Coalesce(Subquery(count_after), 0),
-            updated_before=Exists(
-                StatusUpdate.objects.filter(proposal=OuterRef("pk"), created_at__lt=since_at)
-            ),
-        )
+    """Return (updated, new): per proposal updated since `since_at`, its first update then and
+    how many it got; and the proposals registered since then with no earlier update.
+
+    Two queries driven by the indexed dates, so their cost follows the number of changes, not
+    the portfolio's size.
+    """
+    in_scope = proposals.order_by().values("pk")
+    updated = list(
+        StatusUpdate.objects.filter(created_at__gte=since_at, proposal__in=in_scope)
+        .order_by("proposal_id", "created_at", "id")
+        .distinct("proposal_id")
+        .annotate(n=Window(Count("id"), partition_by=[F("proposal_id")]))
         .values(
-            "id",
-            "management_no",
-            "title",
-            "status",
-            "confidence",
-            "progress",
-            "created_at",
-            "base_status",
-            "base_confidence",
-            "base_progress",
-            "updates_since",
-            "updated_before",
+            "proposal_id",
+            "previous_status",
+            "previous_confidence",
+            "previous_progress",
+            "n",
+            "proposal__management_no",
+            "proposal__title",
+            "proposal__status",
+            "proposal__confidence",
+            "proposal__progress",
         )
     )
+    new = list(
+        proposals.filter(created_at__gte=since_at)
+        .exclude(
+            Exists(StatusUpdate.objects.filter(proposal=OuterRef("pk"), created_at__lt=since_at))
+        )
+        .order_by("management_no")
+        .values("id", "management_no", "title", "status", "confidence", "progress")
+    )
+    return updated, new
 
 
-def _baseline(totals, rows, since_at):
+def _baseline(totals, changed, since_at):
     """Turn current totals into the totals at `since_at` using the changed rows."""
+    updated, new = changed
     status_counts = {s: totals[f"s_{s}"] for s in ProposalStatus.values}
     confidence_counts = {c: totals[f"c_{c}"] for c in Confidence.values}
     confidence_counts[None] = totals["conf_none"]
     base_status = dict(status_counts)
     base_conf = dict(confidence_counts)
     base_total, base_progress = totals["total"], totals["progress_sum"]
+    new_ids = {row["id"] for row in new}
     changes = []
-    for row in rows:
-        existed = row["created_at"] < since_at or row["updated_before"]
-        changed = row["base_status"] is not None
-        before = ProposalChange(
+    for row in updated:
+        changes.append(
+            ProposalChange(
+                id=row["proposal_id"],
+                management_no=row["proposal__management_no"],
+                title=row["proposal__title"],
+                status=row["proposal__status"],
+                base_status=row["previous_status"] or ProposalStatus.REVIEWING,
+                confidence=row["proposal__confidence"],
+                base_confidence=row["previous_confidence"],
+                progress=row["proposal__progress"],
+                base_progress=row["previous_progress"] or 0,
+                updates=row["n"],
+                is_new=row["proposal_id"] in new_ids,
+            )
+        )
+    seen = {c.id for c in changes}
+    changes += [
+        ProposalChange(
             id=row["id"],
             management_no=row["management_no"],
             title=row["title"],
             status=row["status"],
-            base_status=(row["base_status"] or ProposalStatus.REVIEWING)
-            if changed
-            else row["status"],
+            base_status=row["status"],
             confidence=row["confidence"],
-            base_confidence=row["base_confidence"] if changed else row["confidence"],
+            base_confidence=row["confidence"],
             progress=row["progress"],
-            base_progress=(row["base_progress"] or 0) if changed else row["progress"],
-            updates=row["updates_since"],
-            is_new=not existed,
+            base_progress=row["progress"],
+            updates=0,
+            is_new=True,
         )
-        changes.append(before)
-        base_status[before.status] -= 1
-        base_conf[before.confidence] -= 1
-        base_progress -= before.progress
-        if existed:
-            base_status[before.base_status] = base_status.get(before.base_status, 0) + 1
-            base_conf[before.base_confidence] = base_conf.get(before.base_confidence, 0) + 1
-            base_progress += before.base_progress
-        else:
+        for row in new
+        if row["id"] not in seen
+    ]
+    changes.sort(key=lambda c: c.management_no)
+    for change in changes:
+        base_status[change.status] -= 1
+        base_conf[change.confidence] -= 1
+        base_progress -= change.progress
+        if change.is_new:
             base_total -= 1
+        else:
+            base_status[change.base_status] = base_status.get(change.base_status, 0) + 1
+            base_conf[change.base_confidence] = base_conf.get(change.base_confidence, 0) + 1
+            base_progress += change.base_progress
     return status_counts, confidence_counts, base_status, base_total, base_progress, changes
 
 
@@ -414,9 +429,9 @@ def dashboard_build(
     stale_cutoff = timezone.now() - datetime.timedelta(days=stale_days)
 
     totals = _proposal_totals(proposals, stale_cutoff)
-    rows = _changed_rows(proposals, since_at) if since_at else []
+    changed = _changed_rows(proposals, since_at) if since_at else ([], [])
     status_counts, conf_counts, base_status, base_total, base_progress, changes = _baseline(
-        totals, rows, since_at
+        totals, changed, since_at
     )
     action_totals = _action_totals(actions, today, since, since_at)
     base = (base_status, base_total, base_progress) if since else None
