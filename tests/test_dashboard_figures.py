@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def build(data=None, today=None):
     filterset = DashboardFilterSet(data, queryset=Proposal.objects.all())
-    return dashboard_build(
-        filterset=filterset, today=today or timezone.localdate(), stale_days=30
-    )
+    return dashboard_build(filterset=filterset, today=today or timezone.localdate(), stale_days=30)
 
 
 def figures(dashboard):

@@ -74,7 +74,8 @@ def progress_line(trend) -> dict:
         y = LINE_BOTTOM - span * value / 100
         points.append({"x": round(x, 1), "y": round(y, 1), "month": month, "value": value})
     grid = [
-        {"y": round(LINE_BOTTOM - span * v / 100, 1), "label": f"{v}%"} for v in (0, 25, 50, 75, 100)
+        {"y": round(LINE_BOTTOM - span * v / 100, 1), "label": f"{v}%"}
+        for v in (0, 25, 50, 75, 100)
     ]
     return {
         "points": points,

@@ -67,6 +67,10 @@ def _table_sheet(title: str, header: list[str], rows) -> bytes:
     return _save(workbook)
 
 
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def proposals_xlsx(proposals) -> bytes:
     """Return the given proposals as a worksheet, one row each (streamed, any size)."""
     header = [
@@ -89,7 +93,9 @@ def proposals_xlsx(proposals) -> bytes:
             p.get_status_display(),
             p.get_confidence_display() if p.confidence else "",
             p.progress,
-            timezone.localtime(p.last_update_at).strftime("%Y-%m-%d %H:%M") if p.last_update_at else "",
+            timezone.localtime(p.last_update_at).strftime("%Y-%m-%d %H:%M")
+            if p.last_update_at
+            else "",
             p.get_data_source_display(),
         ]
         for p in proposals.iterator(chunk_size=2000)

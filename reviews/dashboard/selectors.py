@@ -145,9 +145,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 def _meetings(today):
     """Return (last meeting held on or before today, next meeting after today) in one query."""
     last = ReviewMeeting.objects.filter(held_on__lte=today).order_by("-held_on", "-id")
-    upcoming = ReviewMeeting.objects.filter(held_on__gt=today).exclude(
-        state=MeetingState.CLOSED
-    )
+    upcoming = ReviewMeeting.objects.filter(held_on__gt=today).exclude(state=MeetingState.CLOSED)
     upcoming = upcoming.order_by("held_on", "id")
     both = list(
         ReviewMeeting.objects.filter(
@@ -322,9 +320,7 @@ def _action_totals(actions, today, since, since_at):
             "base_open": Count("id", filter=open_then),
             "base_overdue": Count("id", filter=open_then & Q(due_date__lt=since)),
             "new": Count("id", filter=Q(meeting__held_on__gte=since)),
-            "completed": Count(
-                "id", filter=Q(state=ActionState.DONE, completed_at__gte=since_at)
-            ),
+            "completed": Count("id", filter=Q(state=ActionState.DONE, completed_at__gte=since_at)),
         }
     return actions.order_by().aggregate(**aggregates)
 
@@ -435,9 +431,7 @@ def dashboard_build(
     )
     action_totals = _action_totals(actions, today, since, since_at)
     base = (base_status, base_total, base_progress) if since else None
-    figures = _figures(
-        totals["total"], status_counts, totals["progress_sum"], base, action_totals
-    )
+    figures = _figures(totals["total"], status_counts, totals["progress_sum"], base, action_totals)
     existing = [c for c in changes if not c.is_new]
     status_changes = [c for c in existing if c.status != c.base_status]
     confidence_changes = [c for c in existing if c.confidence != c.base_confidence]
