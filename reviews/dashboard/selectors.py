@@ -20,14 +20,20 @@ from projects.models import Confidence, Pillar, Proposal, ProposalStatus, Status
 
 from ..models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
 from .filters import DashboardFilterSet
+from .followups import (
+    DEPARTMENT_SORTS,
+    UPCOMING_DAYS,
+    DepartmentRow,
+    action_totals,
+    departments_table,
+)
+
+__all__ = ["DEPARTMENT_SORTS", "Dashboard", "DepartmentRow", "dashboard_build"]
 
 DONE_STATUSES = (ProposalStatus.DONE, ProposalStatus.DONE_CONTINUING)
 ACTIVE_EXCLUDED = (ProposalStatus.DONE, ProposalStatus.DROPPED)
-UPCOMING_DAYS = 14
 LIST_LIMIT = 12
 TREND_MONTHS = 12
-# Sort keys of the follow-ups-by-department table (URL value → row attribute).
-DEPARTMENT_SORTS = ("department", "open", "overdue", "on_time", "late", "total")
 
 
 FIGURE_LABELS = {
@@ -90,17 +96,6 @@ class ProposalChange:
     @property
     def base_confidence_label(self):
         return Confidence(self.base_confidence).label if self.base_confidence else ""
-
-
-@dataclass
-class DepartmentRow:
-    department_id: int | None
-    department: str
-    open: int
-    overdue: int
-    on_time: int
-    late: int
-    total: int
 
 
 @dataclass
@@ -295,73 +290,6 @@ def _figures(total, status_counts, progress_sum, base, action_totals):
     ]
 
 
-def _action_totals(actions, today, since, since_at):
-    open_q = Q(state=ActionState.OPEN)
-    aggregates = {
-        "open": Count("id", filter=open_q),
-        "overdue": Count("id", filter=open_q & Q(due_date__lt=today)),
-        "upcoming": Count(
-            "id",
-            filter=open_q
-            & Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(UPCOMING_DAYS)),
-        ),
-    }
-    if since is not None:
-        # A cancelled action was still open then unless its history shows it cancelled before.
-        cancelled_later = Q(state=ActionState.CANCELLED) & ~Exists(
-            FollowUpAction.history.model.objects.filter(
-                id=OuterRef("pk"), state=ActionState.CANCELLED, history_date__lt=since_at
-            )
-        )
-        open_then = Q(meeting__held_on__lt=since) & (
-            open_q | Q(state=ActionState.DONE, completed_at__gte=since_at) | cancelled_later
-        )
-        aggregates |= {
-            "base_open": Count("id", filter=open_then),
-            "base_overdue": Count("id", filter=open_then & Q(due_date__lt=since)),
-            "new": Count("id", filter=Q(meeting__held_on__gte=since)),
-            "completed": Count("id", filter=Q(state=ActionState.DONE, completed_at__gte=since_at)),
-        }
-    return actions.order_by().aggregate(**aggregates)
-
-
-def _departments(actions, today, sort):
-    done = Q(state=ActionState.DONE)
-    on_time = done & (Q(due_date__isnull=True) | Q(completed_at__date__lte=F("due_date")))
-    rows = (
-        actions.order_by()
-        .values("owner_department_id", "owner_department__name")
-        .annotate(
-            open=Count("id", filter=Q(state=ActionState.OPEN)),
-            overdue=Count("id", filter=Q(state=ActionState.OPEN, due_date__lt=today)),
-            on_time=Count("id", filter=on_time),
-            late=Count("id", filter=done & ~on_time),
-            total=Count("id"),
-        )
-    )
-    result = [
-        DepartmentRow(
-            department_id=r["owner_department_id"],
-            department=r["owner_department__name"] or "",
-            open=r["open"],
-            overdue=r["overdue"],
-            on_time=r["on_time"],
-            late=r["late"],
-            total=r["total"],
-        )
-        for r in rows
-    ]
-    key = sort.lstrip("-")
-    if key not in DEPARTMENT_SORTS:
-        sort, key = "-overdue", "overdue"
-    result.sort(key=lambda r: r.department)
-    if key != "department":
-        result.sort(key=lambda r: getattr(r, key), reverse=sort.startswith("-"))
-    elif sort.startswith("-"):
-        result.reverse()
-    return result, sort
-
-
 def _trend(proposals, total, progress_sum, today):
     """Average progress at each month's end, rolled back from now through the updates."""
     year, month_no = today.year, today.month - (TREND_MONTHS - 1)
@@ -429,9 +357,9 @@ def dashboard_build(
     status_counts, conf_counts, base_status, base_total, base_progress, changes = _baseline(
         totals, changed, since_at
     )
-    action_totals = _action_totals(actions, today, since, since_at)
+    follow_ups = action_totals(actions, today, since, since_at)
     base = (base_status, base_total, base_progress) if since else None
-    figures = _figures(totals["total"], status_counts, totals["progress_sum"], base, action_totals)
+    figures = _figures(totals["total"], status_counts, totals["progress_sum"], base, follow_ups)
     existing = [c for c in changes if not c.is_new]
     status_changes = [c for c in existing if c.status != c.base_status]
     confidence_changes = [c for c in existing if c.confidence != c.base_confidence]
@@ -458,7 +386,7 @@ def dashboard_build(
         if since
         else []
     )
-    departments, department_sort = _departments(actions, today, sort)
+    departments, department_sort = departments_table(actions, today, sort)
     upcoming = list(
         actions.filter(
             state=ActionState.OPEN,
@@ -492,16 +420,16 @@ def dashboard_build(
         new_actions=[a for a in changed_actions if a.meeting.held_on >= since][:LIST_LIMIT]
         if since
         else [],
-        new_action_count=action_totals.get("new", 0),
+        new_action_count=follow_ups.get("new", 0),
         completed_actions=[
             a
             for a in changed_actions
             if a.state == ActionState.DONE and a.completed_at and a.completed_at >= since_at
         ][:LIST_LIMIT],
-        completed_action_count=action_totals.get("completed", 0),
+        completed_action_count=follow_ups.get("completed", 0),
         departments=departments,
         department_sort=department_sort,
         upcoming=upcoming,
-        upcoming_count=action_totals["upcoming"],
+        upcoming_count=follow_ups["upcoming"],
         trend=_trend(proposals, totals["total"], totals["progress_sum"], today),
     )
