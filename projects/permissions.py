@@ -25,6 +25,11 @@ def sees_everything(user) -> bool:
     return _active(user)
 
 
+def can_view_dashboard(user) -> bool:
+    """Every signed-in role may read the review dashboard and its briefing exports."""
+    return sees_everything(user)
+
+
 def can_view_proposal(user, proposal) -> bool:
     return sees_everything(user)
 
