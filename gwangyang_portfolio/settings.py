@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionIdleMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -91,8 +92,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMBEDDED_MODE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
+# Redis in production (shared by all web workers); a per-process memory cache otherwise.
+CACHE_URL = get_str("DJANGO_CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
 # --- Accounts, login throttling (django-axes), sessions -----------------------------------
@@ -124,9 +129,12 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # every official at once, so the username-only lock-out is deliberate.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Idle sessions end after 30 minutes: the expiry moves with every request.
+# Idle sessions end after 30 minutes: SessionIdleMiddleware moves the expiry forward at most
+# once a minute. Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = get_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+GP_SESSION_TOUCH_SECONDS = get_int("GP_SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security (manage.py check --deploy is clean when DJANGO_DEBUG is off) -----------------
