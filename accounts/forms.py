@@ -4,13 +4,12 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import AccessibleErrorsMixin
 from projects.models import Department
 
 from .models import Role, User
 
 
-class UserCreateForm(AccessibleErrorsMixin, forms.Form):
+class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("아이디"), max_length=150)
     first_name = forms.CharField(label=_("이름"), max_length=150)
     email = forms.EmailField(label=_("이메일"), required=False)
@@ -50,7 +49,7 @@ class UserCreateForm(AccessibleErrorsMixin, forms.Form):
         return data
 
 
-class UserAssignForm(AccessibleErrorsMixin, forms.ModelForm):
+class UserAssignForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["role", "department", "is_active"]

@@ -8,22 +8,7 @@ from .models import Confidence, ProposalComment, ProposalStatus, StatusUpdate
 REASON_STATUSES = (ProposalStatus.ON_HOLD, ProposalStatus.DROPPED)
 
 
-class AccessibleErrorsMixin:
-    """Point each invalid input at its error message (aria-invalid, aria-describedby)."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                described = attrs.get("aria-describedby", "")
-                error_id = f"{self[name].auto_id}_errors"
-                if error_id not in described:
-                    attrs["aria-describedby"] = f"{error_id} {described}".strip()
-
-
-class ProposalStatusUpdateForm(AccessibleErrorsMixin, forms.ModelForm):
+class ProposalStatusUpdateForm(forms.ModelForm):
     """Status, confidence, progress and narrative of one update, with the version it edits."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -84,7 +69,7 @@ class ProposalStatusUpdateForm(AccessibleErrorsMixin, forms.ModelForm):
         pass
 
 
-class ProposalCommentForm(AccessibleErrorsMixin, forms.ModelForm):
+class ProposalCommentForm(forms.ModelForm):
     class Meta:
         model = ProposalComment
         fields = ["body"]

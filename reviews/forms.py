@@ -3,12 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import AccessibleErrorsMixin
 
 from .models import DueDateChangeRequest
 
 
-class ActionCompleteForm(AccessibleErrorsMixin, forms.Form):
+class ActionCompleteForm(forms.Form):
     completion_note = forms.CharField(
         label=_("완료 내용"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -17,7 +16,7 @@ class ActionCompleteForm(AccessibleErrorsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class DueDateChangeRequestForm(AccessibleErrorsMixin, forms.ModelForm):
+class DueDateChangeRequestForm(forms.ModelForm):
     class Meta:
         model = DueDateChangeRequest
         fields = ["new_due_date", "reason"]
