@@ -1,7 +1,10 @@
 """Account forms for planning staff: create an account, change its role and department."""
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html,
+    validate_password,
+)
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Department
@@ -42,8 +45,20 @@ class UserCreateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
+        password = data.get("password1")
+        if password and password != data.get("password2"):
             self.add_error("password2", _("두 비밀번호가 서로 다릅니다."))
+        if password:
+            # Shown with the other errors at once; user_create checks again before saving.
+            candidate = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
         if data.get("role") == Role.DEPARTMENT_HEAD and not data.get("department"):
             self.add_error("department", _("부서장은 소속 부서가 있어야 합니다."))
         return data

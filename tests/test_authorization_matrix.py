@@ -150,8 +150,9 @@ CASES = [
         lambda w: reverse("reviews:due_change_decide", args=[w.change.pk]),
         {"planning"},
         data=lambda w: {"decision": "approve"},
-        changed=lambda w: DueDateChangeRequest.objects.get(pk=w.change.pk).state
-        == DueDateChangeState.APPROVED,
+        changed=lambda w: (
+            DueDateChangeRequest.objects.get(pk=w.change.pk).state == DueDateChangeState.APPROVED
+        ),
     ),
     Case(
         "user_create_post",
@@ -205,8 +206,8 @@ def test_authorization_matrix(client, world, role, case):
         assert response.status_code == expected, response.content[:500]
     else:
         assert response.status_code == 403
-        assert (
-            AccessLog.objects.filter(event=AccessEvent.DENIED).count() == denials_before + 1
-        ), "a denial must be written to the access log"
+        assert AccessLog.objects.filter(event=AccessEvent.DENIED).count() == denials_before + 1, (
+            "a denial must be written to the access log"
+        )
     if case.changed is not None:
         assert case.changed(world) is (role in case.allowed), "side effect must match the rule"

@@ -48,9 +48,7 @@ def test_status_filter_accepts_several_statuses():
     a = ProposalFactory(status="on_track")
     b = ProposalFactory(status="on_hold")
     ProposalFactory(status="reviewing")
-    qs = ProposalFilterSet(
-        {"status": ["on_track", "on_hold"]}, queryset=Proposal.objects.all()
-    ).qs
+    qs = ProposalFilterSet({"status": ["on_track", "on_hold"]}, queryset=Proposal.objects.all()).qs
     assert set(qs) == {a, b}
 
 

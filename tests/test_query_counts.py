@@ -97,7 +97,7 @@ def test_proposal_detail_queries_do_not_grow(
 
 @pytest.mark.parametrize("scale", SIZES)
 def test_my_department_queries_do_not_grow(client, portfolio_of, scale, django_assert_num_queries):
-    """"My department" costs the same with 7 or 70 proposals and 4 or 40 actions."""
+    """ "My department" costs the same with 7 or 70 proposals and 4 or 40 actions."""
     head, _target = portfolio_of(scale)
     client.force_login(head)
     with django_assert_num_queries(MY_DEPARTMENT_QUERIES):

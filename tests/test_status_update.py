@@ -85,7 +85,9 @@ def test_invalid_input_gets_a_korean_error_next_to_the_field(
 
 def test_done_with_full_progress_and_hold_with_reason_are_accepted(head_client, proposal):
     """'완료' at 100% is valid; so is '보류' with a reason."""
-    assert _post(head_client, proposal, status="on_hold", reason="국비 공모 탈락").status_code == 302
+    assert (
+        _post(head_client, proposal, status="on_hold", reason="국비 공모 탈락").status_code == 302
+    )
     proposal.refresh_from_db()
     assert _post(head_client, proposal, status="done", progress="100").status_code == 302
     proposal.refresh_from_db()
