@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-
 from .models import DueDateChangeRequest
 
 

@@ -191,10 +191,7 @@ def test_authorization_matrix(client, world, role, case):
     denials_before = AccessLog.objects.filter(event=AccessEvent.DENIED).count()
     url = case.url(world)
     # when
-    if case.method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, case.data(world))
+    response = client.get(url) if case.method == "get" else client.post(url, case.data(world))
     # then
     if role == "anonymous":
         assert response.status_code == 302
