@@ -253,3 +253,17 @@ def test_my_department_is_refused_to_a_head_without_rights_elsewhere(client):
     other = HeadFactory()
     client.force_login(other)
     assert client.get(reverse("projects:my_department")).context["department"] == other.department
+
+
+def test_htmx_completion_without_a_note_answers_the_row_with_the_error(client, head, action):
+    """An htmx request with a blank note gets the row back, its form showing the error."""
+    client.force_login(head)
+    response = client.post(
+        reverse("reviews:action_complete", args=[action.pk]),
+        {"completion_note": "", "version": action.version},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "완료 내용을 적어야 합니다." in html and 'aria-invalid="true"' in html
+    action.refresh_from_db()
+    assert action.state == ActionState.OPEN

@@ -174,3 +174,30 @@ def test_blank_comment_is_refused_with_a_korean_message(client, proposal):
     assert response.status_code == 400
     assert "의견 내용을 적어야 합니다." in response.content.decode()
     assert not proposal.comments.exists()
+
+
+def test_viewer_sees_the_detail_without_edit_or_comment_controls(client, proposal):
+    """Templates ask the permission module: a viewer gets no update link and no comment form."""
+    client.force_login(UserFactory(role=Role.VIEWER))
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert _url(proposal) not in html
+    assert reverse("projects:proposal_comment_add", args=[proposal.pk]) not in html
+
+
+def test_projects_never_imports_reviews():
+    """The portfolio core stays independent of the reviews app (one-way layering)."""
+    from pathlib import Path
+
+    import projects
+
+    root = Path(projects.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        and any(
+            line.lstrip().startswith(("from reviews", "import reviews"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert offenders == []
