@@ -223,3 +223,43 @@ LOGGING = {
 
 # --- Product rules ---------------------------------------------------------------------------
 GP_STALE_DAYS = get_int("GP_STALE_DAYS", 30)
+
+# --- Reminders and review meetings (issue 4); guarantees in docs/readme-reminders.md --------
+# Dated reminders go out at REMINDER_SEND_HOUR (Asia/Seoul) on working days.
+REMINDER_BEFORE_DAYS = get_int("REMINDER_BEFORE_DAYS", 7)
+REMINDER_OVERDUE_EVERY_DAYS = get_int("REMINDER_OVERDUE_EVERY_DAYS", 3)
+REMINDER_ESCALATE_AFTER_DAYS = get_int("REMINDER_ESCALATE_AFTER_DAYS", 7)
+REMINDER_SEND_HOUR = get_int("REMINDER_SEND_HOUR", 9)
+# A reminder falling on a weekend or a public holiday moves to the next working day.
+REMINDER_SKIP_NON_WORKING_DAYS = get_bool("REMINDER_SKIP_NON_WORKING_DAYS", True)
+# Holiday calendar of the `holidays` package: https://holidays.readthedocs.io/
+REMINDER_HOLIDAY_COUNTRY = get_str("REMINDER_HOLIDAY_COUNTRY", "KR")
+# Delivery: rows claimed per batch, batches per dispatcher run, 'sending' rows older than the
+# timeout are reclaimed; a failed send waits RETRY_BASE × 2^(attempt-1) seconds (capped).
+REMINDER_DISPATCH_BATCH = get_int("REMINDER_DISPATCH_BATCH", 200)
+REMINDER_DISPATCH_MAX_BATCHES = get_int("REMINDER_DISPATCH_MAX_BATCHES", 50)
+REMINDER_SENDING_TIMEOUT_SECONDS = get_int("REMINDER_SENDING_TIMEOUT_SECONDS", 600)
+REMINDER_RETRY_BASE_SECONDS = get_int("REMINDER_RETRY_BASE_SECONDS", 60)
+REMINDER_RETRY_MAX_SECONDS = get_int("REMINDER_RETRY_MAX_SECONDS", 6 * 3600)
+REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 8)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("reviews.context_processors.notifications")
+
+from celery.schedules import crontab  # noqa: E402  (kept inside this section to ease merges)
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reviews.dispatch_due_reminders": {
+            "task": "reviews.dispatch_due_reminders",
+            "schedule": 60.0,
+        },
+        "reviews.plan_weekly_digest": {
+            "task": "reviews.plan_weekly_digest",
+            # Monday 07:00 Asia/Seoul (CELERY_TIMEZONE); the digest row is due at the send hour.
+            "schedule": crontab(minute=0, hour=7, day_of_week=1),
+        },
+        "reviews.replan_open_actions": {
+            "task": "reviews.replan_open_actions",
+            "schedule": crontab(minute=30, hour=6),
+        },
+    }
+)

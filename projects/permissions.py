@@ -44,6 +44,11 @@ def can_decide_due_change(user) -> bool:
     return is_planning(user)
 
 
+def can_view_dashboard(user) -> bool:
+    """Every signed-in role may read the review dashboard and its briefing exports."""
+    return sees_everything(user)
+
+
 def can_view_proposal(user, proposal) -> bool:
     return sees_everything(user)
 
@@ -89,7 +94,18 @@ def can_complete_action(user, action) -> bool:
 
 
 def can_manage_meetings(user) -> bool:
+    """Planning staff plan meetings, record reviews and follow-ups."""
     return is_planning(user)
+
+
+def can_close_meeting(user, meeting) -> bool:
+    """Planning staff run the close; the deputy mayor (the chair) approves it by closing too."""
+    return is_planning(user) or (_active(user) and user.role == Role.DEPUTY_MAYOR)
+
+
+def can_amend_meeting(user, meeting) -> bool:
+    """A closed meeting's record is corrected by planning staff or the deputy mayor, audited."""
+    return can_close_meeting(user, meeting)
 
 
 def can_import(user) -> bool:

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     DueDateChangeRequest,
     FollowUpAction,
+    MeetingAmendment,
     Notification,
     ProposalReview,
     Reminder,
@@ -80,3 +81,20 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("title", "user", "created_at", "read_at")
     list_filter = ("read_at",)
     search_fields = ("title",)
+
+
+@admin.register(MeetingAmendment)
+class MeetingAmendmentAdmin(admin.ModelAdmin):
+    """Amendments are an audit trail: readable here, written only by `meeting_amend`."""
+
+    list_display = ("meeting", "target", "amended_by", "amended_at")
+    list_select_related = ("meeting", "amended_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

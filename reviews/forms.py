@@ -1,9 +1,108 @@
-"""Forms for follow-up actions: complete, ask for a new due date, decide on the request."""
+"""Forms of the meeting workflow and of follow-up actions; they validate, the services write."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DueDateChangeRequest
+from accounts.models import Role, User
+from projects.models import Department, Portfolio, Proposal
+
+from .models import DueDateChangeRequest, FollowUpAction, ProposalReview, ReviewMeeting
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MeetingPlanForm(forms.ModelForm):
+    proposals = forms.ModelMultipleChoiceField(
+        label=_("안건(검토할 사업)"),
+        queryset=Proposal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("현황 미갱신·위험·이월 사업이 미리 선택되어 있습니다."),
+    )
+
+    class Meta:
+        model = ReviewMeeting
+        fields = ["portfolio", "title", "held_on", "location", "chair", "attending_departments"]
+        widgets = {
+            "held_on": DateInput,
+            "attending_departments": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, portfolio: Portfolio, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["portfolio"].queryset = Portfolio.objects.all()
+        self.fields["chair"].queryset = User.objects.filter(role=Role.DEPUTY_MAYOR, is_active=True)
+        self.fields["attending_departments"].queryset = Department.objects.order_by("name")
+        self.fields["proposals"].queryset = (
+            Proposal.objects.filter(portfolio=portfolio)
+            .active()
+            .select_related("lead_department")
+            .order_by("management_no")
+        )
+
+
+class ReviewRecordForm(forms.ModelForm):
+    class Meta:
+        model = ProposalReview
+        fields = ["feasibility", "gaps", "remedies", "decision"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("gaps", "remedies", "decision")}
+
+
+class AgendaAddForm(forms.Form):
+    proposal = forms.ModelChoiceField(label=_("추가할 사업"), queryset=Proposal.objects.none())
+
+    def __init__(self, *args, meeting: ReviewMeeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = (
+            Proposal.objects.filter(portfolio=meeting.portfolio)
+            .exclude(reviews__meeting=meeting)
+            .order_by("management_no")
+        )
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpAction
+        fields = ["proposal", "kind", "description", "owner_department", "due_date"]
+        widgets = {"due_date": DateInput, "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, meeting: ReviewMeeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        self.fields["proposal"].queryset = Proposal.objects.filter(
+            reviews__meeting=meeting
+        ).order_by("management_no")
+        self.fields["owner_department"].required = True
+        self.fields["due_date"].required = True
+
+
+class _ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label=_("정정 사유"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("정정 사유와 정정한 사람이 보고회 정정 이력에 남습니다."),
+    )
+
+
+class MinutesAmendForm(_ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = ReviewMeeting
+        fields = ["title", "location", "minutes"]
+
+
+class ReviewAmendForm(_ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = ProposalReview
+        fields = ["feasibility", "gaps", "remedies", "decision"]
+
+
+class ActionAmendForm(_ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "owner_department", "due_date"]
+        widgets = {"due_date": DateInput}
 
 
 class ActionCompleteForm(forms.Form):

@@ -359,6 +359,9 @@ class Reminder(models.Model):
         related_name="reminders",
     )
     recipient_email = models.EmailField(_("받는 주소"), blank=True)
+    # The action's due date this reminder was planned for; a different current due date
+    # means the plan is stale and the row is cancelled instead of sent.
+    planned_for_due = models.DateField(_("기준 기한"), null=True, blank=True)
     due_at = models.DateTimeField(_("발송 예정"), db_index=True)
     state = models.CharField(
         _("상태"), max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING
@@ -373,11 +376,22 @@ class Reminder(models.Model):
         verbose_name = _("알림")
         verbose_name_plural = _("알림")
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["state", "due_at"], name="reminder_state_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="reminder_state_due_idx"),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(state="sending"),
+                name="reminder_sending_claim_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state="sent") | Q(sent_at__isnull=False),
                 name="reminder_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(claimed_at__isnull=False),
+                name="reminder_sending_has_claim",
             ),
             models.CheckConstraint(
                 condition=Q(recipient__isnull=False) | Q(recipient_department__isnull=False),
@@ -433,3 +447,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# Meeting amendments and calendar feed tokens live in their own module to keep this one short.
+from .records import CalendarFeedToken, MeetingAmendment  # noqa: E402, F401

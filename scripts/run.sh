@@ -16,7 +16,8 @@ fi
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 export DJANGO_HTTPS="${DJANGO_HTTPS:-0}"
 M=".venv/bin/python manage.py"
-$M compilemessages -v0 2>/dev/null || echo "(gettext이 없어 번역 파일 컴파일을 건너뜁니다)"
+# The compiled English catalogue is committed; recompile only where GNU gettext is installed.
+if command -v msgfmt >/dev/null; then $M compilemessages -v0; fi
 $M migrate --noinput -v0
 $M seed
 $M load_demo --scale "${GP_DEMO_SCALE:-1}"
@@ -28,7 +29,9 @@ trap cleanup EXIT INT TERM
 pids+=($!)
 .venv/bin/celery -A gwangyang_portfolio beat --loglevel=INFO &
 pids+=($!)
-echo "광양시 포트폴리오: http://127.0.0.1:8000  (중지: Ctrl+C)"
+(sleep 4; echo; echo "광양시 포트폴리오: http://127.0.0.1:8000  (중지: Ctrl+C)"
+ echo "데모 로그인: planning(기획 담당), deputy(부시장), viewer(열람자), head01…head15(부서장)"
+ echo "비밀번호(데모 계정 공통): gwangyang-demo-2023") &
 $M runserver 127.0.0.1:8000 &
 pids+=($!)
 wait -n "${pids[@]}"

@@ -57,7 +57,8 @@ export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
 export GP_VAR_DIR="${GP_VAR_DIR:-$PWD/var/test}"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loop in the test thread.
 
-.venv/bin/python manage.py compilemessages -v0
+# The compiled catalogue is committed; recompile only where GNU gettext is installed.
+if command -v msgfmt >/dev/null; then .venv/bin/python manage.py compilemessages -v0; fi
 .venv/bin/python manage.py collectstatic --noinput -v0
 
 set +e

@@ -1,20 +1,49 @@
 """Writes for meetings and follow-ups; import from here (`from reviews.services import ...`)."""
 
 from .actions import (
+    action_cancel,
     action_complete,
     action_create,
     action_request_due_change,
     due_change_decide,
 )
-from .meetings import ensure_meeting_open, meeting_close, meeting_create, review_add
+from .meetings import (
+    ensure_meeting_open,
+    meeting_amend,
+    meeting_close,
+    meeting_create,
+    meeting_plan,
+    review_add,
+    review_record,
+)
+from .reminders import (
+    reminder_deliver,
+    reminders_cancel_for_action,
+    reminders_claim_due,
+    reminders_plan_for_meeting_close,
+    reminders_plan_weekly_digest,
+    reminders_replan_for_action,
+    reminders_replan_for_actions,
+)
 
 __all__ = [
+    "action_cancel",
     "action_complete",
     "action_create",
     "action_request_due_change",
     "due_change_decide",
     "ensure_meeting_open",
+    "meeting_amend",
     "meeting_close",
     "meeting_create",
+    "meeting_plan",
+    "reminder_deliver",
+    "reminders_cancel_for_action",
+    "reminders_claim_due",
+    "reminders_plan_for_meeting_close",
+    "reminders_plan_weekly_digest",
+    "reminders_replan_for_action",
+    "reminders_replan_for_actions",
     "review_add",
+    "review_record",
 ]

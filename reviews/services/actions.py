@@ -20,6 +20,7 @@ from ..models import (
     ReviewMeeting,
 )
 from .meetings import ensure_meeting_open
+from .reminders import reminders_replan_for_action
 
 
 @transaction.atomic
@@ -48,6 +49,8 @@ def action_create(
     action.full_clean()
     action._history_user = user
     action.save()
+    # No-op while the meeting is open: reminders start when it closes.
+    reminders_replan_for_action(action)
     return action
 
 
@@ -71,6 +74,30 @@ def action_complete(
     locked.version += 1
     locked._history_user = user
     locked.save(update_fields=["state", "completion_note", "completed_at", "version"])
+    reminders_replan_for_action(locked)
+    return locked
+
+
+@transaction.atomic
+def action_cancel(
+    *, action: FollowUpAction, user: User, reason: str, expected_version: int | None = None
+) -> FollowUpAction:
+    """Cancel an open action; its pending reminders are cancelled in the same transaction."""
+    locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(
+            _("다른 사용자가 먼저 이 조치를 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
+        )
+    if locked.state != ActionState.OPEN:
+        raise ValidationError(_("진행 중인 조치만 취소할 수 있습니다."))
+    if not reason.strip():
+        raise ValidationError({"completion_note": _("취소 사유를 적어야 합니다.")})
+    locked.state = ActionState.CANCELLED
+    locked.completion_note = reason.strip()
+    locked.version += 1
+    locked._history_user = user
+    locked.save(update_fields=["state", "completion_note", "version"])
+    reminders_replan_for_action(locked)
     return locked
 
 
@@ -119,4 +146,5 @@ def due_change_decide(
         action._history_user = user
         action.full_clean()
         action.save(update_fields=["due_date", "version"])
+        reminders_replan_for_action(action)
     return locked

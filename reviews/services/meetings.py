@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from projects.models import Department, Portfolio, Proposal
 
-from ..models import MeetingState, ProposalReview, ReviewMeeting
+from ..models import (
+    FollowUpAction,
+    MeetingAmendment,
+    MeetingState,
+    ProposalReview,
+    ReviewMeeting,
+)
+from .reminders import reminders_plan_for_meeting_close, reminders_replan_for_action
 
 
 def ensure_meeting_open(meeting: ReviewMeeting) -> None:
+    """Raise ValidationError if `meeting` is closed (its record is then read-only)."""
     if meeting.state == MeetingState.CLOSED:
         raise ValidationError(
             _("종료된 보고회는 수정할 수 없습니다. 정정은 수정 이력으로 남깁니다.")
@@ -67,12 +75,135 @@ def review_add(
 
 
 @transaction.atomic
+def meeting_plan(
+    *,
+    portfolio: Portfolio,
+    title: str,
+    held_on: datetime.date,
+    user: User,
+    proposals: list[Proposal] = (),
+    attending_departments: list[Department] | None = None,
+    chair: User | None = None,
+    location: str = "",
+) -> ReviewMeeting:
+    """Plan a meeting with its attending departments and agenda (proposals in order)."""
+    meeting = meeting_create(
+        portfolio=portfolio,
+        title=title.strip(),
+        held_on=held_on,
+        chair=chair,
+        location=location.strip(),
+        attending_departments=attending_departments,
+        user=user,
+    )
+    for order, proposal in enumerate(proposals, start=1):
+        review_add(meeting=meeting, proposal=proposal, order=order, user=user)
+    return meeting
+
+
+REVIEW_FIELDS = ("feasibility", "gaps", "remedies", "decision")
+
+
+@transaction.atomic
+def review_record(*, review: ProposalReview, user: User, **changes) -> ProposalReview:
+    """Record a proposal's verdict, gaps (미비점), remedies (보완방안) and decision."""
+    locked = ProposalReview.objects.select_for_update().select_related("meeting").get(pk=review.pk)
+    ensure_meeting_open(locked.meeting)
+    unknown = set(changes) - set(REVIEW_FIELDS)
+    if unknown:
+        raise TypeError(f"review_record() got unexpected fields {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locked.full_clean()
+    locked._history_user = user
+    locked.save(update_fields=list(changes))
+    return locked
+
+
+@transaction.atomic
 def meeting_close(*, meeting: ReviewMeeting, user: User) -> ReviewMeeting:
-    """Close a meeting: its record becomes read-only."""
+    """Close a meeting: its record becomes read-only and its follow-up reminders are planned.
+
+    The close summaries and every action's reminders are rows written in this transaction,
+    so either the meeting is closed with its whole plan or nothing happened.
+    """
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
     ensure_meeting_open(locked)
     locked.state = MeetingState.CLOSED
     locked.closed_at = timezone.now()
     locked._history_user = user
     locked.save(update_fields=["state", "closed_at"])
+    reminders_plan_for_meeting_close(locked, now=locked.closed_at)
     return locked
+
+
+AMENDABLE = {
+    ReviewMeeting: ("title", "location", "minutes"),
+    ProposalReview: REVIEW_FIELDS,
+    FollowUpAction: ("description", "owner_department", "due_date"),
+}
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+@transaction.atomic
+def meeting_amend(
+    *,
+    meeting: ReviewMeeting,
+    user: User,
+    reason: str,
+    target: ReviewMeeting | ProposalReview | FollowUpAction | None = None,
+    **changes,
+) -> MeetingAmendment | None:
+    """Correct a closed meeting's record, keeping what changed, why and who did it.
+
+    `target` is the meeting itself (default), one of its reviews or one of its actions. A
+    change of an action's due date or owner re-plans its reminders. Return the amendment, or
+    None if nothing actually changed.
+    """
+    locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.state != MeetingState.CLOSED:
+        raise ValidationError(_("정정은 종료된 보고회에만 필요합니다. 바로 수정하세요."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("정정 사유를 적어야 합니다.")})
+    target = target if target is not None else locked
+    model = type(target)
+    if model not in AMENDABLE or set(changes) - set(AMENDABLE[model]):
+        raise ValidationError(_("정정할 수 없는 항목입니다."))
+    obj = model.objects.select_for_update().get(pk=target.pk)
+    if model is not ReviewMeeting and obj.meeting_id != locked.pk:
+        raise ValidationError(_("이 보고회의 기록이 아닙니다."))
+    diff = []
+    for name, value in changes.items():
+        value = value.strip() if isinstance(value, str) else value
+        old = getattr(obj, name)
+        if old != value:
+            label = str(model._meta.get_field(name).verbose_name)
+            diff.append(
+                {"field": name, "label": label, "old": _display(old), "new": _display(value)}
+            )
+            setattr(obj, name, value)
+    if not diff:
+        return None
+    obj.full_clean()
+    obj._history_user = user
+    obj._change_reason = reason.strip()[:100]
+    update_fields = [d["field"] for d in diff]
+    if model is FollowUpAction:
+        obj.version += 1
+        update_fields.append("version")
+    obj.save(update_fields=update_fields)
+    if model is FollowUpAction:
+        reminders_replan_for_action(obj)
+    amendment = MeetingAmendment(
+        meeting=locked, target=str(obj)[:200], changes=diff, reason=reason.strip(), amended_by=user
+    )
+    amendment.full_clean()
+    amendment.save()
+    return amendment

@@ -1,7 +1,34 @@
+"""Meeting workflow pages: list, plan, agenda, reviews, follow-ups, close and amendments."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from ..models import ActionState, ReviewMeeting
+from projects.models import Portfolio
+from projects.permissions import can_amend_meeting, can_close_meeting, can_manage_meetings
+
+from .. import services
+from ..forms import ActionForm, AgendaAddForm, MeetingPlanForm, ReviewRecordForm
+from ..models import ActionState, MeetingState, ProposalReview, ReviewMeeting
+from ..selectors import agenda_suggestions, carried_over_actions
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class MeetingListView(ListView):
@@ -9,21 +36,161 @@ class MeetingListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return ReviewMeeting.objects.select_related("chair").annotate(
-            review_count=Count("reviews", distinct=True),
-            open_action_count=Count(
-                "actions", filter=Q(actions__state=ActionState.OPEN), distinct=True
-            ),
+        return (
+            ReviewMeeting.objects.select_related("chair")
+            .order_by("-held_on", "-pk")
+            .annotate(
+                review_count=Count("reviews", distinct=True),
+                open_action_count=Count(
+                    "actions", filter=Q(actions__state=ActionState.OPEN), distinct=True
+                ),
+            )
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_manage=can_manage_meetings(self.request.user), **kwargs)
 
 
 class MeetingDetailView(DetailView):
     template_name = "reviews/reviewmeeting_detail.html"
 
     def get_queryset(self):
-        return ReviewMeeting.objects.select_related("chair").prefetch_related(
+        return ReviewMeeting.objects.select_related("chair", "portfolio").prefetch_related(
             "attending_departments",
             "reviews__proposal",
             "actions__owner_department",
             "actions__proposal",
+            "amendments__amended_by",
         )
+
+    def get_context_data(self, **kwargs):
+        meeting, user = self.object, self.request.user
+        is_open = meeting.state != MeetingState.CLOSED
+        can_manage = can_manage_meetings(user) and is_open
+        return super().get_context_data(
+            can_manage=can_manage,
+            can_close=can_close_meeting(user, meeting) and is_open,
+            can_amend=can_amend_meeting(user, meeting) and not is_open,
+            carried_over=carried_over_actions(meeting),
+            action_form=ActionForm(meeting=meeting) if can_manage else None,
+            agenda_form=AgendaAddForm(meeting=meeting) if can_manage else None,
+            **kwargs,
+        )
+
+
+def meeting_plan(request):
+    """Plan a meeting; the agenda is pre-filled with stale, at-risk and carried-over proposals."""
+    _require(can_manage_meetings(request.user))
+    portfolio = Portfolio.objects.order_by("-year", "pk").first()
+    if portfolio is None:
+        raise PermissionDenied
+    suggestions = agenda_suggestions(portfolio)
+    reasons = {s.proposal.pk: s.reasons for s in suggestions}
+    form = MeetingPlanForm(
+        request.POST or None,
+        portfolio=portfolio,
+        initial={
+            "portfolio": portfolio,
+            "held_on": timezone.localdate(),
+            "proposals": list(reasons),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_plan(
+                portfolio=data["portfolio"],
+                title=data["title"],
+                held_on=data["held_on"],
+                location=data["location"],
+                chair=data["chair"],
+                attending_departments=list(data["attending_departments"]),
+                proposals=list(data["proposals"]),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("보고회를 계획했습니다."))
+            return redirect(meeting)
+    return render(
+        request,
+        "reviews/reviewmeeting_form.html",
+        {"form": form, "reasons": reasons, "suggestion_count": len(reasons)},
+    )
+
+
+@require_POST
+def agenda_add(request, pk):
+    meeting = get_object_or_404(ReviewMeeting, pk=pk)
+    _require(can_manage_meetings(request.user))
+    form = AgendaAddForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            order = meeting.reviews.count() + 1
+            services.review_add(
+                meeting=meeting,
+                proposal=form.cleaned_data["proposal"],
+                order=order,
+                user=request.user,
+            )
+            messages.success(request, _("안건을 추가했습니다."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("추가할 사업을 고르세요."))
+    return redirect(meeting)
+
+
+def review_record(request, pk, review_pk):
+    """Record one agenda item's verdict, gaps, remedies and decision."""
+    review = get_object_or_404(
+        ProposalReview.objects.select_related("meeting", "proposal"), pk=review_pk, meeting_id=pk
+    )
+    _require(can_manage_meetings(request.user))
+    form = ReviewRecordForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_record(
+                review=review,
+                user=request.user,
+                **{f: form.cleaned_data[f] for f in services.meetings.REVIEW_FIELDS},
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("검토 결과를 저장했습니다."))
+            return redirect(review.meeting)
+    return render(request, "reviews/proposalreview_form.html", {"form": form, "review": review})
+
+
+def action_add(request, pk):
+    """Create a follow-up action of the meeting (typed, owner department, due date)."""
+    meeting = get_object_or_404(ReviewMeeting, pk=pk)
+    _require(can_manage_meetings(request.user))
+    form = ActionForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_create(meeting=meeting, user=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("후속조치를 추가했습니다."))
+            return redirect(meeting)
+    return render(request, "reviews/followupaction_form.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+def meeting_close(request, pk):
+    meeting = get_object_or_404(ReviewMeeting, pk=pk)
+    _require(can_close_meeting(request.user, meeting))
+    try:
+        services.meeting_close(meeting=meeting, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("보고회를 종료했습니다. 부서별 후속조치 요약과 알림이 발송됩니다.")
+        )
+    return redirect(meeting)

@@ -1,0 +1,1 @@
+"""The deputy mayor's review dashboard: figures, charts, filters, briefing exports."""

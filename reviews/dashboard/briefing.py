@@ -1,0 +1,103 @@
+"""The briefing's content as titled tables, shared by the XLSX and the PDF briefing."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from projects.models import Confidence, ProposalStatus
+
+from .selectors import Dashboard
+
+
+def _fmt(figure) -> tuple[str, str, str]:
+    suffix = "%" if figure.percent else ""
+    now = f"{figure.value}{suffix}"
+    if figure.base is None:
+        return now, "-", "-"
+    delta = figure.delta
+    sign = "+" if delta > 0 else ""
+    return now, f"{figure.base}{suffix}", f"{sign}{delta}{'%p' if figure.percent else ''}"
+
+
+def since_text(dashboard: Dashboard) -> str:
+    """Describe the comparison moment in a sentence."""
+    if dashboard.since is None:
+        return _("비교할 지난 보고회가 없습니다.")
+    if dashboard.since_meeting is not None:
+        return _("비교 기준: 지난 보고회 %(title)s (%(date)s)") % {
+            "title": dashboard.since_meeting.title,
+            "date": f"{dashboard.since:%Y-%m-%d}",
+        }
+    return _("비교 기준: %(date)s") % {"date": f"{dashboard.since:%Y-%m-%d}"}
+
+
+def briefing_rows(dashboard: Dashboard) -> list[tuple[str, list[list]]]:
+    """Return the briefing as titled tables (first row is the header), shared by XLSX and PDF."""
+    headline = [[_("항목"), _("현재"), _("비교 시점"), _("증감")]]
+    headline += [[str(f.label), *_fmt(f)] for f in dashboard.figures]
+
+    statuses = list(ProposalStatus)
+    matrix = [[_("전략"), *[str(s.label) for s in statuses], _("합계")]]
+    for pillar, cells, total in dashboard.pillars:
+        name = f"{pillar.number}. {pillar.name}" if pillar else _("미지정")
+        matrix.append([name, *[cells.get(s.value, 0) for s in statuses], total])
+    matrix.append(
+        [_("합계"), *[dashboard.status_counts.get(s.value, 0) for s in statuses], dashboard.total]
+    )
+
+    confidence = [[str(c.label) for c in Confidence] + [_("미평가")]]
+    confidence.append(
+        [dashboard.confidence_counts.get(c.value, 0) for c in Confidence]
+        + [dashboard.confidence_counts.get(None, 0)]
+    )
+
+    changes = [
+        [_("구분"), _("건수")],
+        [_("상태 변경 사업"), len(dashboard.status_changes)],
+        [_("신뢰도 변경 사업"), len(dashboard.confidence_changes)],
+        [_("신뢰도 하락 사업"), len(dashboard.confidence_down)],
+        [_("새 추진 현황"), dashboard.updates_since],
+        [
+            _("%(days)s일 이상 미갱신 사업") % {"days": dashboard.stale_days},
+            dashboard.stale_count,
+        ],
+        [_("새 후속조치"), dashboard.new_action_count],
+        [_("완료된 후속조치"), dashboard.completed_action_count],
+    ]
+
+    departments = [[_("부서"), _("진행"), _("기한 경과"), _("기한 내 완료"), _("기한 후 완료")]]
+    by_overdue = sorted(dashboard.departments, key=lambda r: (-r.overdue, -r.open, r.department))
+    departments += [
+        [r.department or _("미지정"), r.open, r.overdue, r.on_time, r.late] for r in by_overdue
+    ]
+
+    upcoming = [[_("기한"), _("부서"), _("후속조치")]]
+    upcoming += [
+        [
+            f"{a.due_date:%Y-%m-%d}",
+            str(a.owner_department or _("미지정")),
+            a.description[:60],
+        ]
+        for a in dashboard.upcoming
+    ]
+    return [
+        (_("주요 지표"), headline),
+        (_("전략별 추진 상태"), matrix),
+        (_("추진 신뢰도 분포"), confidence),
+        (_("지난 보고회 이후 변동"), changes),
+        (_("부서별 후속조치"), departments),
+        (_("다가오는 기한(14일)"), upcoming),
+    ]
+
+
+def briefing_title(dashboard: Dashboard) -> tuple[str, str]:
+    title = _("광양시 미래 신성장 사업 점검 브리핑")
+    sub = _("기준일 %(today)s · ") % {"today": f"{dashboard.today:%Y-%m-%d}"} + since_text(
+        dashboard
+    )
+    if dashboard.next_meeting:
+        sub += " · " + _("다음 보고회 %(date)s %(title)s") % {
+            "date": f"{dashboard.next_meeting.held_on:%Y-%m-%d}",
+            "title": dashboard.next_meeting.title,
+        }
+    return title, sub

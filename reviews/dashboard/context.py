@@ -1,0 +1,141 @@
+"""Turn a Dashboard into what the template shows: links into the proposal list, sort links."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from projects.models import Confidence, ProposalStatus
+
+from . import charts
+from .selectors import DEPARTMENT_SORTS, Dashboard
+
+# Department-table columns: URL sort key, heading, whether the first click sorts descending.
+NUMERIC_SORTS = [key for key in DEPARTMENT_SORTS if key != "department"]
+
+
+def proposal_list_url(**params) -> str:
+    """Return the proposal list's URL filtered by the list's own parameter names."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
+    base = reverse("projects:proposal_list")
+    return f"{base}?{query}" if query else base
+
+
+def _matrix(dashboard: Dashboard, department_id):
+    rows = []
+    for pillar, cells, total in dashboard.pillars:
+        pillar_id = pillar.pk if pillar else None
+        row_cells = []
+        for status in ProposalStatus:
+            count = cells.get(status.value, 0)
+            url = (
+                proposal_list_url(
+                    pillar=pillar_id, status=status.value, lead_department=department_id
+                )
+                if pillar_id
+                else None
+            )
+            row_cells.append({"count": count, "url": url, "label": status.label})
+        rows.append(
+            {
+                "pillar": pillar,
+                "cells": row_cells,
+                "total": total,
+                "url": proposal_list_url(pillar=pillar_id, lead_department=department_id)
+                if pillar_id
+                else None,
+            }
+        )
+    columns = [
+        {
+            "status": status,
+            "count": dashboard.status_counts.get(status.value, 0),
+            "url": proposal_list_url(status=status.value, lead_department=department_id),
+        }
+        for status in ProposalStatus
+    ]
+    return rows, columns
+
+
+def _status_rows(dashboard: Dashboard, pillar_id, department_id):
+    base = dashboard.base_status_counts
+    rows = []
+    for status in ProposalStatus:
+        count = dashboard.status_counts.get(status.value, 0)
+        before = base.get(status.value, 0) if base is not None else None
+        rows.append(
+            {
+                "status": status,
+                "count": count,
+                "base": before,
+                "delta": None if before is None else count - before,
+                "url": proposal_list_url(
+                    status=status.value, pillar=pillar_id, lead_department=department_id
+                ),
+            }
+        )
+    return rows
+
+
+def _confidence_rows(dashboard: Dashboard, pillar_id, department_id):
+    total = dashboard.total or 1
+    rows = []
+    for grade in Confidence:
+        count = dashboard.confidence_counts.get(grade.value, 0)
+        rows.append(
+            {
+                "value": grade.value,
+                "label": grade.label,
+                "count": count,
+                "percent": round(100 * count / total, 1),
+                "url": proposal_list_url(
+                    confidence=grade.value, pillar=pillar_id, lead_department=department_id
+                ),
+            }
+        )
+    unrated = dashboard.confidence_counts.get(None, 0)
+    return rows, unrated
+
+
+def _sort_links(params: list[tuple[str, str]], current: str):
+    kept = [(k, v) for k, v in params if k != "sort"]
+    links = {}
+    for key in DEPARTMENT_SORTS:
+        if current.lstrip("-") == key:
+            new = key if current.startswith("-") else f"-{key}"
+            state = "descending" if current.startswith("-") else "ascending"
+        else:
+            new = key if key == "department" else f"-{key}"
+            state = None
+        links[key] = {
+            "url": "?" + urlencode([*kept, ("sort", new)]),
+            "aria_sort": state,
+        }
+    return links
+
+
+def dashboard_context(dashboard: Dashboard, *, params, pillar_id, department_id) -> dict:
+    """Return the template context of the dashboard's body."""
+    matrix, columns = _matrix(dashboard, department_id)
+    confidence_rows, unrated = _confidence_rows(dashboard, pillar_id, department_id)
+    query = urlencode([(k, v) for k, v in params if k != "sort"])
+    return {
+        "d": dashboard,
+        "matrix": matrix,
+        "matrix_columns": columns,
+        "status_rows": _status_rows(dashboard, pillar_id, department_id),
+        "confidence_rows": confidence_rows,
+        "unrated": unrated,
+        "bars": charts.status_bars(dashboard.pillars),
+        "line": charts.progress_line(dashboard.trend),
+        "sort_links": _sort_links(params, dashboard.department_sort),
+        "stale_url": proposal_list_url(
+            stale="true", pillar=pillar_id, lead_department=department_id
+        ),
+        "query": query,
+        "departments": [
+            (row, proposal_list_url(lead_department=row.department_id) if row.department_id else "")
+            for row in dashboard.departments
+        ],
+    }

@@ -1,0 +1,67 @@
+"""The dashboard's filters, named like the proposal list's so one query string serves both."""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Department, Pillar, Proposal, ProposalStatus
+
+# Comparison windows: blank means "since the last review meeting".
+PERIOD_CHOICES = [
+    ("7", _("최근 7일")),
+    ("30", _("최근 30일")),
+    ("90", _("최근 90일")),
+]
+# The query parameters the dashboard understands (the cache key is built from these only).
+PARAMS = ("pillar", "lead_department", "status", "period", "sort")
+
+
+class DashboardFilterSet(django_filters.FilterSet):
+    """Narrow the dashboard to a pillar, a lead department or statuses; choose the period."""
+
+    pillar = django_filters.ModelChoiceFilter(
+        label=_("전략"), queryset=Pillar.objects.order_by("portfolio", "number")
+    )
+    lead_department = django_filters.ModelChoiceFilter(
+        label=_("주관부서"), queryset=Department.objects.order_by("name")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("추진 상태"), choices=ProposalStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    period = django_filters.ChoiceFilter(
+        label=_("비교 기간"),
+        choices=PERIOD_CHOICES,
+        empty_label=_("지난 보고회 이후"),
+        method="keep",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["pillar", "lead_department", "status", "period"]
+
+    def keep(self, queryset, name, value):
+        """Leave the proposals alone: the period only moves the comparison date."""
+        return queryset
+
+    def value(self, name):
+        """Return the cleaned value of filter `name` (None or empty when unset or invalid)."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()  # cleans every field; the valid ones land in cleaned_data
+        return self.form.cleaned_data.get(name)
+
+    def actions(self, queryset: QuerySet) -> QuerySet:
+        """Apply the same choices to follow-up actions (owner department, proposal's pillar…)."""
+        pillar, department, statuses = (
+            self.value("pillar"),
+            self.value("lead_department"),
+            self.value("status"),
+        )
+        if department:
+            queryset = queryset.filter(owner_department=department)
+        if pillar:
+            queryset = queryset.filter(proposal__pillar=pillar)
+        if statuses:
+            queryset = queryset.filter(proposal__status__in=statuses)
+        return queryset

@@ -1,0 +1,87 @@
+"""The one-page A4 briefing as PDF, in Korean with reportlab's built-in CID fonts (offline)."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from .briefing import briefing_rows, briefing_title
+from .selectors import Dashboard
+
+FONT = "HYGothic-Medium"
+MARGIN = 14 * mm
+DEPARTMENT_ROWS = 10
+
+
+def _register_font():
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def _styles():
+    return {
+        "title": ParagraphStyle("title", fontName=FONT, fontSize=16, leading=20, spaceAfter=2),
+        "sub": ParagraphStyle(
+            "sub", fontName=FONT, fontSize=8.5, leading=11, textColor=colors.HexColor("#333333")
+        ),
+        "h2": ParagraphStyle("h2", fontName=FONT, fontSize=11, leading=14, spaceBefore=6),
+        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10),
+    }
+
+
+def _table(rows, style, widths=None) -> Table:
+    cells = [[Paragraph(str(value), style) for value in row] for row in rows]
+    table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE5EE")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def briefing_pdf(dashboard: Dashboard) -> bytes:
+    """Return the briefing as a single A4 page; long tables shrink to fit, never spill over."""
+    _register_font()
+    styles = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title="광양시 미래 신성장 사업 점검 브리핑",
+        author="광양시",
+    )
+    title, sub = briefing_title(dashboard)
+    story: list[Flowable] = [Paragraph(title, styles["title"]), Paragraph(sub, styles["sub"])]
+    width = doc.width
+    for heading, rows in briefing_rows(dashboard):
+        if len(rows) > DEPARTMENT_ROWS + 1:
+            rows = rows[: DEPARTMENT_ROWS + 1]
+        widths = None
+        if len(rows[0]) > 2:
+            first = width * (0.34 if len(rows[0]) > 5 else 0.4)
+            rest = (width - first) / (len(rows[0]) - 1)
+            widths = [first] + [rest] * (len(rows[0]) - 1)
+        story += [Paragraph(heading, styles["h2"]), _table(rows, styles["cell"], widths)]
+    story.append(Spacer(1, 4))
+    frame = KeepInFrame(width, doc.height, story, mode="shrink")
+    doc.build([frame])
+    return buffer.getvalue()

@@ -1,0 +1,435 @@
+"""Read the whole portfolio's figures in a fixed number of SQL queries, whatever its size.
+
+The state of each proposal at the comparison moment (the start of the last review meeting's day,
+or N days ago) is derived from StatusUpdate.previous_*: the first update after that moment holds
+the state before it. Only proposals updated since then are read row by row; everything else is
+aggregated in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Confidence, Pillar, Proposal, ProposalStatus, StatusUpdate
+
+from ..models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
+from .filters import DashboardFilterSet
+from .followups import (
+    DEPARTMENT_SORTS,
+    UPCOMING_DAYS,
+    DepartmentRow,
+    action_totals,
+    departments_table,
+)
+
+__all__ = ["DEPARTMENT_SORTS", "Dashboard", "DepartmentRow", "dashboard_build"]
+
+DONE_STATUSES = (ProposalStatus.DONE, ProposalStatus.DONE_CONTINUING)
+ACTIVE_EXCLUDED = (ProposalStatus.DONE, ProposalStatus.DROPPED)
+LIST_LIMIT = 12
+TREND_MONTHS = 12
+
+
+FIGURE_LABELS = {
+    "total": _("전체 사업"),
+    "done_rate": _("완료율"),
+    "on_track_rate": _("정상추진 비율"),
+    "avg_progress": _("평균 진척률"),
+    "actions_open": _("진행 중 후속조치"),
+    "actions_overdue": _("기한 경과 후속조치"),
+}
+
+
+@dataclass
+class Figure:
+    """A headline figure now and at the comparison moment."""
+
+    key: str
+    value: float | int
+    base: float | int | None
+    percent: bool = False
+
+    @property
+    def label(self):
+        return FIGURE_LABELS[self.key]
+
+    @property
+    def delta(self):
+        if self.base is None:
+            return None
+        delta = self.value - self.base
+        return round(delta, 1) if self.percent else delta
+
+
+@dataclass
+class ProposalChange:
+    id: int
+    management_no: str
+    title: str
+    status: str
+    base_status: str
+    confidence: int | None
+    base_confidence: int | None
+    progress: int
+    base_progress: int
+    updates: int
+    is_new: bool
+
+    @property
+    def status_label(self):
+        return ProposalStatus(self.status).label
+
+    @property
+    def base_status_label(self):
+        return ProposalStatus(self.base_status).label
+
+    @property
+    def confidence_label(self):
+        return Confidence(self.confidence).label if self.confidence else ""
+
+    @property
+    def base_confidence_label(self):
+        return Confidence(self.base_confidence).label if self.base_confidence else ""
+
+
+@dataclass
+class Dashboard:
+    """Everything the page, the briefing and the exports show, as plain values."""
+
+    today: datetime.date
+    since: datetime.date | None
+    since_meeting: ReviewMeeting | None
+    next_meeting: ReviewMeeting | None
+    total: int
+    base_total: int | None
+    status_counts: dict[str, int]
+    base_status_counts: dict[str, int] | None
+    figures: list[Figure]
+    confidence_counts: dict[int | None, int]
+    pillars: list[tuple[Pillar | None, dict[str, int], int]]
+    status_changes: list[ProposalChange]
+    confidence_changes: list[ProposalChange]
+    confidence_down: list[ProposalChange]
+    new_proposals: list[ProposalChange]
+    updates_since: int
+    proposals_updated_since: int
+    stale_count: int
+    stale: list[Proposal]
+    stale_days: int
+    new_actions: list[FollowUpAction]
+    new_action_count: int
+    completed_actions: list[FollowUpAction]
+    completed_action_count: int
+    departments: list[DepartmentRow]
+    department_sort: str
+    upcoming: list[FollowUpAction]
+    upcoming_count: int
+    trend: list[tuple[datetime.date, float]] = field(default_factory=list)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _meetings(today):
+    """Return (last meeting held on or before today, next meeting after today) in one query."""
+    last = ReviewMeeting.objects.filter(held_on__lte=today).order_by("-held_on", "-id")
+    upcoming = ReviewMeeting.objects.filter(held_on__gt=today).exclude(state=MeetingState.CLOSED)
+    upcoming = upcoming.order_by("held_on", "id")
+    both = list(
+        ReviewMeeting.objects.filter(
+            Q(pk=Subquery(last.values("pk")[:1])) | Q(pk=Subquery(upcoming.values("pk")[:1]))
+        )
+    )
+    last_meeting = next((m for m in both if m.held_on <= today), None)
+    next_meeting = next((m for m in both if m.held_on > today), None)
+    return last_meeting, next_meeting
+
+
+def _proposal_totals(proposals, stale_cutoff):
+    stale_q = Q(last_update_at__lt=stale_cutoff) | Q(last_update_at__isnull=True)
+    aggregates = {
+        "total": Count("id"),
+        "progress_sum": Coalesce(Sum("progress"), 0),
+        "stale": Count("id", filter=stale_q & ~Q(status__in=ACTIVE_EXCLUDED)),
+        "conf_none": Count("id", filter=Q(confidence__isnull=True)),
+    }
+    for value in ProposalStatus.values:
+        aggregates[f"s_{value}"] = Count("id", filter=Q(status=value))
+    for value in Confidence.values:
+        aggregates[f"c_{value}"] = Count("id", filter=Q(confidence=value))
+    return proposals.order_by().aggregate(**aggregates)
+
+
+def _changed_rows(proposals, since_at):
+    """Return (updated, new): per proposal updated since `since_at`, its first update then and
+    how many it got; and the proposals registered since then with no earlier update.
+
+    Two queries driven by the indexed dates, so their cost follows the number of changes, not
+    the portfolio's size.
+    """
+    in_scope = proposals.order_by().values("pk")
+    updated = list(
+        StatusUpdate.objects.filter(created_at__gte=since_at, proposal__in=in_scope)
+        .order_by("proposal_id", "created_at", "id")
+        .distinct("proposal_id")
+        .annotate(n=Window(Count("id"), partition_by=[F("proposal_id")]))
+        .values(
+            "proposal_id",
+            "previous_status",
+            "previous_confidence",
+            "previous_progress",
+            "n",
+            "proposal__management_no",
+            "proposal__title",
+            "proposal__status",
+            "proposal__confidence",
+            "proposal__progress",
+        )
+    )
+    new = list(
+        proposals.filter(created_at__gte=since_at)
+        .exclude(
+            Exists(StatusUpdate.objects.filter(proposal=OuterRef("pk"), created_at__lt=since_at))
+        )
+        .order_by("management_no")
+        .values("id", "management_no", "title", "status", "confidence", "progress")
+    )
+    return updated, new
+
+
+def _baseline(totals, changed, since_at):
+    """Turn current totals into the totals at `since_at` using the changed rows."""
+    updated, new = changed
+    status_counts = {s: totals[f"s_{s}"] for s in ProposalStatus.values}
+    confidence_counts = {c: totals[f"c_{c}"] for c in Confidence.values}
+    confidence_counts[None] = totals["conf_none"]
+    base_status = dict(status_counts)
+    base_conf = dict(confidence_counts)
+    base_total, base_progress = totals["total"], totals["progress_sum"]
+    new_ids = {row["id"] for row in new}
+    changes = []
+    for row in updated:
+        changes.append(
+            ProposalChange(
+                id=row["proposal_id"],
+                management_no=row["proposal__management_no"],
+                title=row["proposal__title"],
+                status=row["proposal__status"],
+                base_status=row["previous_status"] or ProposalStatus.REVIEWING,
+                confidence=row["proposal__confidence"],
+                base_confidence=row["previous_confidence"],
+                progress=row["proposal__progress"],
+                base_progress=row["previous_progress"] or 0,
+                updates=row["n"],
+                is_new=row["proposal_id"] in new_ids,
+            )
+        )
+    seen = {c.id for c in changes}
+    changes += [
+        ProposalChange(
+            id=row["id"],
+            management_no=row["management_no"],
+            title=row["title"],
+            status=row["status"],
+            base_status=row["status"],
+            confidence=row["confidence"],
+            base_confidence=row["confidence"],
+            progress=row["progress"],
+            base_progress=row["progress"],
+            updates=0,
+            is_new=True,
+        )
+        for row in new
+        if row["id"] not in seen
+    ]
+    changes.sort(key=lambda c: c.management_no)
+    for change in changes:
+        base_status[change.status] -= 1
+        base_conf[change.confidence] -= 1
+        base_progress -= change.progress
+        if change.is_new:
+            base_total -= 1
+        else:
+            base_status[change.base_status] = base_status.get(change.base_status, 0) + 1
+            base_conf[change.base_confidence] = base_conf.get(change.base_confidence, 0) + 1
+            base_progress += change.base_progress
+    return status_counts, confidence_counts, base_status, base_total, base_progress, changes
+
+
+def _ratio(part, whole):
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _figures(total, status_counts, progress_sum, base, action_totals):
+    """Build the headline figures; `base` is None when there is nothing to compare with."""
+    done = sum(status_counts[s] for s in DONE_STATUSES)
+    on_track = status_counts[ProposalStatus.ON_TRACK]
+    avg = round(progress_sum / total, 1) if total else 0.0
+    if base is None:
+        b_total = b_done = b_on_track = b_avg = b_open = b_overdue = None
+    else:
+        b_status, b_total, b_progress = base
+        b_done = _ratio(sum(b_status[s] for s in DONE_STATUSES), b_total)
+        b_on_track = _ratio(b_status[ProposalStatus.ON_TRACK], b_total)
+        b_avg = round(b_progress / b_total, 1) if b_total else 0.0
+        b_open, b_overdue = action_totals["base_open"], action_totals["base_overdue"]
+    return [
+        Figure("total", total, b_total),
+        Figure("done_rate", _ratio(done, total), b_done, percent=True),
+        Figure("on_track_rate", _ratio(on_track, total), b_on_track, percent=True),
+        Figure("avg_progress", avg, b_avg, percent=True),
+        Figure("actions_open", action_totals["open"], b_open),
+        Figure("actions_overdue", action_totals["overdue"], b_overdue),
+    ]
+
+
+def _trend(proposals, total, progress_sum, today):
+    """Average progress at each month's end, rolled back from now through the updates."""
+    year, month_no = today.year, today.month - (TREND_MONTHS - 1)
+    while month_no < 1:
+        year, month_no = year - 1, month_no + 12
+    first_month = datetime.date(year, month_no, 1)
+    deltas = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["delta"]
+        for row in StatusUpdate.objects.filter(
+            proposal__in=proposals.order_by().values("pk"),
+            created_at__gte=_start_of(first_month),
+        )
+        .annotate(month=TruncMonth("created_at"))
+        .order_by()
+        .values("month")
+        .annotate(delta=Sum(F("progress") - Coalesce("previous_progress", 0)))
+    }
+    months, month = [], first_month
+    while month <= today:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    points, running = [], progress_sum
+    for month in reversed(months):
+        points.append((month, round(running / total, 1) if total else 0.0))
+        running -= deltas.get(month, 0) or 0
+    points.reverse()
+    return points
+
+
+def _pillar_matrix(proposals, filterset):
+    counts: dict[int | None, dict[str, int]] = {}
+    for row in (
+        proposals.order_by().values("pillar_id", "status").annotate(n=Count("id")).order_by()
+    ):
+        counts.setdefault(row["pillar_id"], {})[row["status"]] = row["n"]
+    chosen = filterset.value("pillar")
+    pillars = [chosen] if chosen else list(Pillar.objects.order_by("portfolio", "number"))
+    matrix = []
+    for pillar in pillars:
+        cells = counts.get(pillar.pk, {})
+        matrix.append((pillar, cells, sum(cells.values())))
+    if None in counts:
+        matrix.append((None, counts[None], sum(counts[None].values())))
+    return matrix
+
+
+def dashboard_build(
+    *, filterset: DashboardFilterSet, today: datetime.date, stale_days: int, sort: str = ""
+) -> Dashboard:
+    """Compute every figure of the dashboard for the filtered portfolio."""
+    proposals = filterset.qs
+    actions = filterset.actions(FollowUpAction.objects.all())
+    last_meeting, next_meeting = _meetings(today)
+    period = filterset.value("period")
+    if period:
+        since, since_meeting = today - datetime.timedelta(days=int(period)), None
+    else:
+        since = last_meeting.held_on if last_meeting else None
+        since_meeting = last_meeting
+    since_at = _start_of(since) if since else None
+    stale_cutoff = timezone.now() - datetime.timedelta(days=stale_days)
+
+    totals = _proposal_totals(proposals, stale_cutoff)
+    changed = _changed_rows(proposals, since_at) if since_at else ([], [])
+    status_counts, conf_counts, base_status, base_total, base_progress, changes = _baseline(
+        totals, changed, since_at
+    )
+    follow_ups = action_totals(actions, today, since, since_at)
+    base = (base_status, base_total, base_progress) if since else None
+    figures = _figures(totals["total"], status_counts, totals["progress_sum"], base, follow_ups)
+    existing = [c for c in changes if not c.is_new]
+    status_changes = [c for c in existing if c.status != c.base_status]
+    confidence_changes = [c for c in existing if c.confidence != c.base_confidence]
+    confidence_down = [
+        c
+        for c in confidence_changes
+        if c.confidence and c.base_confidence and c.confidence < c.base_confidence
+    ]
+    stale = list(
+        proposals.exclude(status__in=ACTIVE_EXCLUDED)
+        .filter(Q(last_update_at__lt=stale_cutoff) | Q(last_update_at__isnull=True))
+        .select_related("lead_department")
+        .order_by(F("last_update_at").asc(nulls_first=True), "management_no")[:LIST_LIMIT]
+    )
+    changed_actions = (
+        list(
+            actions.filter(
+                Q(meeting__held_on__gte=since)
+                | Q(state=ActionState.DONE, completed_at__gte=since_at)
+            )
+            .select_related("owner_department", "proposal", "meeting")
+            .order_by("due_date", "id")[: 2 * LIST_LIMIT]
+        )
+        if since
+        else []
+    )
+    departments, department_sort = departments_table(actions, today, sort)
+    upcoming = list(
+        actions.filter(
+            state=ActionState.OPEN,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(UPCOMING_DAYS),
+        )
+        .select_related("owner_department", "proposal")
+        .order_by("due_date", "id")[:LIST_LIMIT]
+    )
+    return Dashboard(
+        today=today,
+        since=since,
+        since_meeting=since_meeting,
+        next_meeting=next_meeting,
+        total=totals["total"],
+        base_total=base_total if since else None,
+        status_counts=status_counts,
+        base_status_counts=base_status if since else None,
+        figures=figures,
+        confidence_counts=conf_counts,
+        pillars=_pillar_matrix(proposals, filterset),
+        status_changes=status_changes,
+        confidence_changes=confidence_changes,
+        confidence_down=confidence_down,
+        new_proposals=[c for c in changes if c.is_new],
+        updates_since=sum(c.updates for c in changes),
+        proposals_updated_since=sum(1 for c in changes if c.updates),
+        stale_count=totals["stale"],
+        stale=stale,
+        stale_days=stale_days,
+        new_actions=[a for a in changed_actions if a.meeting.held_on >= since][:LIST_LIMIT]
+        if since
+        else [],
+        new_action_count=follow_ups.get("new", 0),
+        completed_actions=[
+            a
+            for a in changed_actions
+            if a.state == ActionState.DONE and a.completed_at and a.completed_at >= since_at
+        ][:LIST_LIMIT],
+        completed_action_count=follow_ups.get("completed", 0),
+        departments=departments,
+        department_sort=department_sort,
+        upcoming=upcoming,
+        upcoming_count=follow_ups["upcoming"],
+        trend=_trend(proposals, totals["total"], totals["progress_sum"], today),
+    )

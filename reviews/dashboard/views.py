@@ -1,0 +1,120 @@
+"""The dashboard page and its briefing downloads. Every signed-in role may read them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from projects.filters import ProposalFilterSet
+from projects.models import Proposal
+from projects.permissions import can_view_dashboard
+
+from ..models import FollowUpAction
+from . import cache, exports
+from .context import dashboard_context
+from .filters import PARAMS, DashboardFilterSet
+from .selectors import dashboard_build
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _params(request) -> list[tuple[str, str]]:
+    """Return the dashboard's own query parameters, in a stable order, blanks dropped."""
+    return [(k, v) for k in PARAMS for v in request.GET.getlist(k) if v.strip()]
+
+
+def _check(request):
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+
+
+def _build(request, params):
+    filterset = DashboardFilterSet(request.GET or None, queryset=Proposal.objects.all())
+    dashboard = dashboard_build(
+        filterset=filterset,
+        today=timezone.localdate(),
+        stale_days=settings.GP_STALE_DAYS,
+        sort=request.GET.get("sort", ""),
+    )
+    return filterset, dashboard
+
+
+def _ids(filterset):
+    pillar, department = filterset.value("pillar"), filterset.value("lead_department")
+    return (pillar.pk if pillar else None), (department.pk if department else None)
+
+
+@require_GET
+def dashboard(request):
+    """Show the whole portfolio on one screen; the body is cached per portfolio version."""
+    _check(request)
+    params = _params(request)
+    key = cache.cache_key(
+        version=cache.portfolio_version(),
+        today=timezone.localdate(),
+        params=params,
+        extra=f"stale={settings.GP_STALE_DAYS}",
+    )
+
+    def render_body():
+        filterset, data = _build(request, params)
+        pillar_id, department_id = _ids(filterset)
+        context = dashboard_context(
+            data, params=params, pillar_id=pillar_id, department_id=department_id
+        )
+        context["filter"] = filterset
+        return render_to_string("reviews/dashboard/_body.html", context)
+
+    body = cache.cached(key, render_body)
+    return render(request, "reviews/dashboard.html", {"body": body})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def briefing_xlsx(request):
+    """Download the one-page meeting briefing as an Excel workbook."""
+    _check(request)
+    _filterset, data = _build(request, _params(request))
+    name = f"briefing-{data.today:%Y%m%d}.xlsx"
+    return _download(exports.briefing_xlsx(data), XLSX, name)
+
+
+@require_GET
+def briefing_pdf(request):
+    """Download the one-page meeting briefing as an A4 PDF."""
+    _check(request)
+    _filterset, data = _build(request, _params(request))
+    name = f"briefing-{data.today:%Y%m%d}.pdf"
+    return _download(exports.briefing_pdf(data), "application/pdf", name)
+
+
+@require_GET
+def proposals_xlsx(request):
+    """Download the proposal list, filtered exactly as the proposal list page filters it."""
+    _check(request)
+    filterset = ProposalFilterSet(request.GET or None, queryset=Proposal.objects.all())
+    proposals = filterset.qs.with_list_relations().order_by("management_no")
+    name = f"proposals-{timezone.localdate():%Y%m%d}.xlsx"
+    return _download(exports.proposals_xlsx(proposals), XLSX, name)
+
+
+@require_GET
+def actions_xlsx(request):
+    """Download the follow-up actions under the dashboard's filters."""
+    _check(request)
+    filterset = DashboardFilterSet(request.GET or None, queryset=Proposal.objects.all())
+    actions = filterset.actions(
+        FollowUpAction.objects.select_related("meeting", "proposal", "owner_department")
+    ).order_by("due_date", "id")
+    name = f"follow-ups-{timezone.localdate():%Y%m%d}.xlsx"
+    return _download(exports.actions_xlsx(actions, today=timezone.localdate()), XLSX, name)

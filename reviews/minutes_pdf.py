@@ -1,0 +1,118 @@
+"""Render a meeting's minutes as PDF with reportlab's built-in Korean CID font (no files)."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "HYSMyeongJo-Medium"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, wordWrap="CJK")
+H1 = ParagraphStyle("h1", parent=BODY, fontSize=15, leading=20, spaceAfter=6)
+H2 = ParagraphStyle("h2", parent=BODY, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
+
+
+def _p(text, style=BODY) -> Paragraph:
+    return Paragraph(escape(str(text or "—")).replace("\n", "<br/>"), style)
+
+
+def _table(header, rows, widths) -> Table:
+    table = Table(
+        [[_p(h) for h in header]] + [[_p(c) for c in r] for r in rows],
+        colWidths=widths,
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def minutes_pdf(meeting, out) -> None:
+    """Write the minutes of `meeting` (reviews, actions, amendments) as PDF into `out`."""
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=meeting.title,
+    )
+    demo = " [데모]" if meeting.data_source == "demo" else ""
+    departments = ", ".join(d.name for d in meeting.attending_departments.all())
+    story = [
+        _p(f"{meeting.title}{demo}", H1),
+        _p(
+            f"개최일: {meeting.held_on:%Y-%m-%d}   주재: {meeting.chair_display or '미정'}   "
+            f"상태: {meeting.get_state_display()}"
+        ),
+        _p(f"참석 부서: {departments or '기록 없음'}"),
+        Spacer(1, 4 * mm),
+    ]
+    if meeting.minutes:
+        story += [_p("회의록", H2), _p(meeting.minutes)]
+    story += [_p("사업 검토", H2)]
+    reviews = [
+        (r.proposal.title, r.get_feasibility_display(), r.gaps, r.remedies, r.decision)
+        for r in meeting.reviews.all()
+    ]
+    story.append(
+        _table(
+            ["사업", "타당성", "미비점", "보완방안", "결정"],
+            reviews or [["안건 없음"] + [""] * 4],
+            [50 * mm, 20 * mm, 37 * mm, 37 * mm, 36 * mm],
+        )
+    )
+    story += [_p("후속조치", H2)]
+    actions = [
+        (
+            a.get_kind_display(),
+            a.description,
+            a.owner_department or "미지정",
+            a.due_date.isoformat() if a.due_date else "미정",
+            a.get_state_display(),
+        )
+        for a in meeting.actions.all()
+    ]
+    story.append(
+        _table(
+            ["유형", "내용", "담당 부서", "기한", "상태"],
+            actions or [["후속조치 없음"] + [""] * 4],
+            [28 * mm, 72 * mm, 32 * mm, 24 * mm, 24 * mm],
+        )
+    )
+    amendments = list(meeting.amendments.all())
+    if amendments:
+        story += [_p("정정 이력", H2)]
+        rows = [
+            (
+                f"{a.amended_at:%Y-%m-%d %H:%M}",
+                a.amended_by.display_name,
+                a.target,
+                "; ".join(f"{c['label']}: {c['old']} → {c['new']}" for c in a.changes),
+                a.reason,
+            )
+            for a in amendments
+        ]
+        story.append(
+            _table(
+                ["일시", "정정자", "대상", "변경", "사유"],
+                rows,
+                [26 * mm, 22 * mm, 38 * mm, 60 * mm, 34 * mm],
+            )
+        )
+    doc.build(story)

@@ -1,0 +1,23 @@
+"""Small formatting helpers for the dashboard's figures."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def signed(value):
+    """Return a number with its sign (+3, -2, 0); blank for None."""
+    if value is None:
+        return ""
+    if value > 0:
+        return f"+{value}"
+    return str(value)
+
+
+@register.filter
+def trend_class(value, reverse=False):
+    """Return 'up', 'down' or 'flat' for a change, for styling only (the text carries it too)."""
+    if not value:
+        return "flat"
+    return "up" if value > 0 else "down"

@@ -1,0 +1,49 @@
+"""The embedded run mode works with no server at all: SQLite and the filesystem broker."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+from django.conf import settings
+from django.test import Client
+from accounts.models import User
+assert settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"), settings.DATABASES
+assert settings.CELERY_BROKER_URL == "filesystem://"
+client = Client()
+client.force_login(User.objects.get(username="head01"))
+page = client.get("/proposals/?q=항만", follow=True)
+assert page.status_code == 200, page.status_code
+assert "항만 3대 기본계획 변경" in page.content.decode()
+from gwangyang_portfolio.celery import app
+with app.connection_for_write() as conn:
+    conn.ensure_connection(max_retries=1)
+print("EMBEDDED-OK")
+"""
+
+
+def test_embedded_mode_migrates_seeds_and_serves_without_servers(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_"))}
+    env.update(DJANGO_DEBUG="1", GP_VAR_DIR=str(tmp_path), DJANGO_ALLOWED_HOSTS="testserver")
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    for command in (["migrate", "--noinput", "-v0"], ["seed"], ["load_demo"]):
+        result = manage(*command)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "db.sqlite3").is_file()
+    assert (tmp_path / "celery-broker" / "queue").is_dir()
+    result = manage("shell", "-c", PROBE)
+    assert "EMBEDDED-OK" in result.stdout, result.stdout + result.stderr
