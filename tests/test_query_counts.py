@@ -21,10 +21,11 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 SIZES = [1, 10]  # × the report's 35 proposals
-# Budgets: session + user + session save, then the page's own reads (see each test).
-LIST_QUERIES = 10
-DETAIL_QUERIES = 16
-MY_DEPARTMENT_QUERIES = 9
+# Budgets: session + user + the nav's unread-notification count + session save, then the
+# page's own reads.
+LIST_QUERIES = 11
+DETAIL_QUERIES = 17
+MY_DEPARTMENT_QUERIES = 10
 
 
 @pytest.fixture
