@@ -267,3 +267,27 @@ def test_htmx_completion_without_a_note_answers_the_row_with_the_error(client, h
     assert "완료 내용을 적어야 합니다." in html and 'aria-invalid="true"' in html
     action.refresh_from_db()
     assert action.state == ActionState.OPEN
+
+
+def test_approval_re_plans_the_action_reminders_for_the_new_date(head):
+    """After a closed meeting, approving a new due date leaves pending reminders only for it."""
+    from reviews.models import MeetingState, Reminder, ReminderState
+    from reviews.services import reminders_replan_for_action
+
+    meeting = MeetingFactory(
+        held_on=TODAY() - datetime.timedelta(days=3),
+        state=MeetingState.CLOSED,
+        closed_at=timezone.now(),
+    )
+    action = ActionFactory(
+        meeting=meeting,
+        owner_department=head.department,
+        due_date=TODAY() + datetime.timedelta(days=20),
+    )
+    reminders_replan_for_action(action)
+    assert Reminder.objects.filter(action=action, state=ReminderState.PENDING).exists()
+    change = DueChangeFactory(action=action, requested_by=head)
+    due_change_decide(change=change, user=UserFactory(role=Role.PLANNING), approve=True)
+    pending = Reminder.objects.filter(action=action, state=ReminderState.PENDING)
+    assert pending.exists()
+    assert {r.planned_for_due for r in pending} == {change.new_due_date}
