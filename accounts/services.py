@@ -1,8 +1,18 @@
-"""Writes for accounts: the access log."""
+"""Writes for accounts: creating accounts, assigning roles, and the access log."""
 
 import logging
+from datetime import timedelta
 
-from .models import AccessEvent, AccessLog, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import AccessEvent, AccessLog, Role, User
+
+# The access log is kept at least a year; nothing deletes a row younger than this.
+ACCESS_LOG_RETENTION_DAYS = 365
 
 logger = logging.getLogger("gwangyang.access")
 
@@ -33,3 +43,98 @@ def access_log_record(
         "access event=%s user=%s ip=%s path=%s", event, username, entry.ip_address, entry.path
     )
     return entry
+
+
+def _role_errors(role: str, department) -> dict:
+    if role == Role.DEPARTMENT_HEAD and department is None:
+        return {"department": [_("부서장은 소속 부서가 있어야 합니다.")]}
+    return {}
+
+
+def _ensure_head_of(user: User) -> None:
+    """Make a department head the head of record of a department that has none."""
+    department = user.department
+    if user.role == Role.DEPARTMENT_HEAD and department is not None and department.head_id is None:
+        department.head = user
+        department._history_user = user
+        department.save(update_fields=["head"])
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    department=None,
+    first_name: str = "",
+    email: str = "",
+    position: str = "",
+    created_by: User | None = None,
+) -> User:
+    """Create an account with a validated password (≥ 10 characters, Django's validators)."""
+    user = User(
+        username=username.strip(),
+        first_name=first_name.strip(),
+        email=email.strip(),
+        role=role,
+        department=department,
+        position=position.strip(),
+    )
+    errors = _role_errors(role, department)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    _ensure_head_of(user)
+    logger.info(
+        "account created user=%s role=%s by=%s",
+        user.username,
+        role,
+        getattr(created_by, "pk", None),
+    )
+    return user
+
+
+@transaction.atomic
+def user_assign(
+    *, user: User, role: str, department=None, is_active: bool = True, by: User | None = None
+) -> User:
+    """Change an account's role, department and whether it may sign in."""
+    if errors := _role_errors(role, department):
+        raise ValidationError(errors)
+    user.role = role
+    user.department = department
+    user.is_active = is_active
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["role", "department", "is_active"])
+    _ensure_head_of(user)
+    logger.info(
+        "account assigned user=%s role=%s dept=%s active=%s by=%s",
+        user.username,
+        role,
+        getattr(department, "pk", None),
+        is_active,
+        getattr(by, "pk", None),
+    )
+    return user
+
+
+def access_log_prune(*, days: int) -> int:
+    """Delete access-log rows older than `days` days; refuse anything under the legal year."""
+    if days < ACCESS_LOG_RETENTION_DAYS:
+        raise ValueError(
+            f"The access log is kept at least {ACCESS_LOG_RETENTION_DAYS} days; got {days}."
+        )
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _detail = AccessLog.objects.filter(at__lt=cutoff).delete()
+    logger.info("access log pruned rows=%s older_than_days=%s", deleted, days)
+    return deleted

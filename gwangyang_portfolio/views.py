@@ -6,6 +6,7 @@ from django.views.defaults import permission_denied as django_permission_denied
 
 from accounts.models import AccessEvent
 from accounts.services import access_log_record
+from projects.permissions import can_view_my_department
 
 
 @login_not_required
@@ -16,7 +17,9 @@ def healthz(request):
 
 
 def home(request):
-    """Send each user to their starting page."""
+    """Send each user to their starting page: a department head to "my department"."""
+    if can_view_my_department(request.user):
+        return redirect("projects:my_department")
     return redirect("projects:proposal_list")
 
 

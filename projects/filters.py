@@ -1,4 +1,7 @@
+"""FilterSets for the proposal list: every filter lives in the URL, so a view can be shared."""
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -6,24 +9,55 @@ from .models import Confidence, Department, Pillar, Proposal, ProposalStatus
 
 
 class ProposalFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("검색어"), method="search")
-    pillar = django_filters.ModelChoiceFilter(label=_("전략"), queryset=Pillar.objects.all())
-    lead_department = django_filters.ModelChoiceFilter(
-        label=_("주관부서"), queryset=Department.objects.all()
+    q = django_filters.CharFilter(
+        label=_("검색어"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("사업명·개요 검색")}),
     )
-    status = django_filters.ChoiceFilter(label=_("추진 상태"), choices=ProposalStatus.choices)
-    confidence = django_filters.ChoiceFilter(label=_("추진 신뢰도"), choices=Confidence.choices)
+    pillar = django_filters.ModelChoiceFilter(
+        label=_("전략"), queryset=Pillar.objects.all(), empty_label=_("전체")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("부서(주관·협조)"),
+        queryset=Department.objects.all(),
+        method="filter_department",
+        empty_label=_("전체"),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("추진 상태"),
+        choices=ProposalStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    confidence = django_filters.ChoiceFilter(
+        label=_("추진 신뢰도"), choices=Confidence.choices, empty_label=_("전체")
+    )
+    stale_days = django_filters.NumberFilter(
+        label=_("N일 이상 미갱신"),
+        method="filter_stale",
+        min_value=1,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 3650, "inputmode": "numeric"}),
+    )
     ordering = django_filters.OrderingFilter(
         label=_("정렬"),
+        empty_label=_("기본(관리번호순)"),
         fields=(
             ("management_no", "management_no"),
             ("title", "title"),
+            ("pillar__number", "pillar"),
+            ("lead_department__name", "department"),
+            ("status", "status"),
+            ("confidence", "confidence"),
             ("progress", "progress"),
             ("last_update_at", "last_update_at"),
         ),
         field_labels={
             "management_no": _("관리번호"),
             "title": _("사업명"),
+            "pillar__number": _("전략"),
+            "lead_department__name": _("주관부서"),
+            "status": _("추진 상태"),
+            "confidence": _("신뢰도"),
             "progress": _("진척률"),
             "last_update_at": _("최근 갱신"),
         },
@@ -31,10 +65,25 @@ class ProposalFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Proposal
-        fields = ["q", "pillar", "lead_department", "status", "confidence"]
+        fields = ["q", "pillar", "department", "status", "confidence", "stale_days"]
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
+        # icontains is a substring match, so '수소' finds '그린수소' (PostgreSQL and SQLite).
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+    def filter_department(self, queryset, name, value):
+        if not value:
+            return queryset
+        supported = Proposal.supporting_departments.through.objects.filter(
+            department_id=value.pk
+        ).values("proposal_id")
+        # A subquery instead of a join keeps one row per proposal (no DISTINCT needed).
+        return queryset.filter(Q(lead_department=value) | Q(pk__in=supported))
+
+    def filter_stale(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.stale(int(value))

@@ -25,6 +25,25 @@ def sees_everything(user) -> bool:
     return _active(user)
 
 
+def is_department_head(user) -> bool:
+    """A department head with a department: the only role with a "my department" page."""
+    return _active(user) and user.role == Role.DEPARTMENT_HEAD and user.department_id is not None
+
+
+def can_view_my_department(user) -> bool:
+    return is_department_head(user)
+
+
+def can_manage_accounts(user) -> bool:
+    """Planning staff create accounts and assign roles and departments."""
+    return is_planning(user)
+
+
+def can_decide_due_change(user) -> bool:
+    """Planning staff approve or reject a request to move a follow-up's due date."""
+    return is_planning(user)
+
+
 def can_view_dashboard(user) -> bool:
     """Every signed-in role may read the review dashboard and its briefing exports."""
     return sees_everything(user)
@@ -51,9 +70,14 @@ def can_comment_proposal(user, proposal) -> bool:
     """Lead and supporting departments (and planning) may comment on a proposal."""
     if can_edit_proposal(user, proposal):
         return True
-    if not _active(user) or user.role != Role.DEPARTMENT_HEAD or user.department_id is None:
+    if not is_department_head(user):
         return False
-    return proposal.supporting_departments.filter(pk=user.department_id).exists()
+    # `.all()` reads a prefetched list when the view prefetched it (no extra query).
+    return any(d.pk == user.department_id for d in proposal.supporting_departments.all())
+
+
+def can_view_action(user, action) -> bool:
+    return sees_everything(user)
 
 
 def can_complete_action(user, action) -> bool:
@@ -115,3 +139,15 @@ def actions_completable_by(user, queryset: QuerySet) -> QuerySet:
     if _active(user) and user.role == Role.DEPARTMENT_HEAD and user.department_id:
         return queryset.filter(owner_department_id=user.department_id)
     return queryset.none()
+
+
+def proposals_of_department(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a Proposal queryset to those led by the user's own department (none otherwise)."""
+    if is_department_head(user):
+        return queryset.filter(lead_department_id=user.department_id)
+    return queryset.none()
+
+
+def can_request_due_change(user, action) -> bool:
+    """Whoever may complete a follow-up may also ask to move its due date."""
+    return can_complete_action(user, action)

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import Department, Portfolio, Proposal, ProposalStatus, StatusUpdate
+from .models import (
+    Department,
+    Portfolio,
+    Proposal,
+    ProposalComment,
+    ProposalStatus,
+    StatusUpdate,
+)
 
 # Fields a head may change on a proposal's master record (not its state).
 PROPOSAL_EDITABLE_FIELDS = (
@@ -185,3 +192,12 @@ def department_create(
         head.department = department
         head.save(update_fields=["department"])
     return department
+
+
+@transaction.atomic
+def proposal_comment_add(*, proposal: Proposal, user: User, body: str) -> ProposalComment:
+    """Add a remark to a proposal by its lead or a supporting department."""
+    comment = ProposalComment(proposal=proposal, author=user, body=body.strip())
+    comment.full_clean()
+    comment.save()
+    return comment

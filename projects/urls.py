@@ -6,5 +6,12 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.ProposalListView.as_view(), name="proposal_list"),
+    path("my-department/", views.MyDepartmentView.as_view(), name="my_department"),
     path("<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
+    path(
+        "<int:pk>/status/",
+        views.ProposalStatusUpdateView.as_view(),
+        name="proposal_update_status",
+    ),
+    path("<int:pk>/comments/", views.proposal_comment_add_view, name="proposal_comment_add"),
 ]

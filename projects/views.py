@@ -1,8 +1,30 @@
-from django.views.generic import DetailView
+"""Pages of the portfolio core: the proposal list, detail, status update and "my department".
+
+Every check asks `projects.permissions`; a False becomes PermissionDenied (403, logged).
+Related rows from the reviews app (meeting reviews, follow-up actions) are read through
+reverse relations, so this module imports nothing from `reviews`.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from . import permissions
 from .filters import ProposalFilterSet
+from .forms import ProposalCommentForm, ProposalStatusUpdateForm
+from .history import changes_since, proposal_audit
 from .models import Proposal
+from .services import ProposalConflict, proposal_comment_add, proposal_update_status
+
+OPEN_ACTION = "open"  # reviews.models.ActionState.OPEN, named here to keep the layering one-way
 
 
 class ProposalListView(FilterView):
@@ -19,5 +41,153 @@ class ProposalDetailView(DetailView):
 
     def get_queryset(self):
         return Proposal.objects.with_list_relations().prefetch_related(
-            "supporting_departments", "updates__author"
+            "supporting_departments",
+            "updates__author",
+            "reviews__meeting",
+            "actions__owner_department",
+            "comments__author",
         )
+
+    def get_object(self, queryset=None):
+        proposal = super().get_object(queryset)
+        if not permissions.can_view_proposal(self.request.user, proposal):
+            raise PermissionDenied
+        return proposal
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        proposal = self.object
+        context["audit"] = proposal_audit(proposal)
+        context["can_edit"] = permissions.can_edit_proposal(self.request.user, proposal)
+        context["can_comment"] = permissions.can_comment_proposal(self.request.user, proposal)
+        if context["can_comment"]:
+            context.setdefault("comment_form", ProposalCommentForm())
+        return context
+
+
+@require_POST
+def proposal_comment_add_view(request, pk):
+    """Add a comment (lead and supporting departments, planning); 403 for anyone else."""
+    view = ProposalDetailView()
+    view.setup(request, pk=pk)
+    view.object = proposal = view.get_object()
+    if not permissions.can_comment_proposal(request.user, proposal):
+        raise PermissionDenied
+    form = ProposalCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal_comment_add(
+                proposal=proposal, user=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("의견을 등록했습니다."))
+            return redirect(f"{proposal.get_absolute_url()}#comments")
+    context = view.get_context_data(object=proposal, comment_form=form)
+    return TemplateResponse(request, view.template_name, context, status=400)
+
+
+class ProposalStatusUpdateView(FormView):
+    """The status update form; an outdated version is refused and the input kept (409)."""
+
+    form_class = ProposalStatusUpdateForm
+    template_name = "projects/proposal_update_status.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.proposal = get_object_or_404(Proposal.objects.with_list_relations(), pk=kwargs["pk"])
+        if not permissions.can_edit_proposal(request.user, self.proposal):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        p = self.proposal
+        return {
+            "status": p.status,
+            "confidence": p.confidence,
+            "progress": p.progress,
+            "version": p.version,
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("proposal", self.proposal)
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            proposal_update_status(
+                proposal=self.proposal,
+                user=self.request.user,
+                expected_version=data["version"],
+                status=data["status"],
+                confidence=data["confidence"],
+                progress=data["progress"],
+                what_changed=data["what_changed"],
+                issues=data["issues"],
+                next_step=data["next_step"],
+                reason=data["reason"],
+            )
+        except ProposalConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("추진 현황을 저장했습니다."))
+        return redirect(self.proposal)
+
+    def conflict(self, form, conflict: ProposalConflict):
+        """Keep the user's input, show what changed, and arm the form with the new version."""
+        data = self.request.POST.copy()
+        data["version"] = str(conflict.proposal.version)
+        fresh = self.get_form_class()(data=data)
+        context = self.get_context_data(
+            form=fresh,
+            proposal=conflict.proposal,
+            conflict_changes=changes_since(conflict.proposal, conflict.expected_version),
+            conflict_updates=conflict.proposal.updates.filter(
+                version__gt=conflict.expected_version
+            ).select_related("author"),
+        )
+        return self.render_to_response(context, status=409)
+
+
+class MyDepartmentView(TemplateView):
+    """A head's home: their proposals and their department's open follow-ups, overdue first."""
+
+    template_name = "projects/my_department.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_view_my_department(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        department = user.department
+        today = timezone.localdate()
+        proposals = list(
+            permissions.proposals_of_department(user, Proposal.objects.with_list_relations())
+        )
+        actions = list(
+            department.actions.filter(state=OPEN_ACTION)
+            .select_related("meeting", "proposal")
+            .order_by(F("due_date").asc(nulls_last=True), "id")
+        )
+        supported = (
+            Proposal.objects.filter(supporting_departments=department)
+            .select_related("lead_department")
+            .order_by("management_no")
+        )
+        context.update(
+            department=department,
+            proposals=proposals,
+            actions=actions,
+            overdue_count=sum(1 for a in actions if a.due_date and a.due_date < today),
+            supported=supported,
+            today=today,
+            stale_days=settings.GP_STALE_DAYS,
+        )
+        return context

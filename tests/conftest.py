@@ -11,6 +11,12 @@ def _require_postgres(request):
         assert connection.vendor == "postgresql", "tests must run on PostgreSQL (DATABASE_URL)"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hash test passwords cheaply: PBKDF2's million rounds would dominate the suite's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def portfolio(db):
     return PortfolioFactory()

@@ -4,10 +4,24 @@ import datetime
 
 import factory
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
-from projects.models import Department, Pillar, Portfolio, Proposal
-from reviews.models import ActionKind, FollowUpAction, ProposalReview, ReviewMeeting
+from projects.models import (
+    Department,
+    Pillar,
+    Portfolio,
+    Proposal,
+    ProposalComment,
+    ProposalStatus,
+)
+from reviews.models import (
+    ActionKind,
+    DueDateChangeRequest,
+    FollowUpAction,
+    ProposalReview,
+    ReviewMeeting,
+)
 
 
 class PortfolioFactory(factory.django.DjangoModelFactory):
@@ -101,3 +115,84 @@ class ActionFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"시험 후속조치 {n}")
     owner_department = factory.SubFactory(DepartmentFactory)
     due_date = factory.LazyAttribute(lambda o: o.meeting.held_on + datetime.timedelta(days=14))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProposalComment
+
+    proposal = factory.SubFactory(ProposalFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"시험 의견 {n}")
+
+
+class DueChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DueDateChangeRequest
+
+    action = factory.SubFactory(ActionFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    old_due_date = factory.SelfAttribute("action.due_date")
+    new_due_date = factory.LazyAttribute(lambda o: o.action.due_date + datetime.timedelta(days=30))
+    reason = "관계 기관 협의가 늦어졌습니다."
+
+
+def bulk_proposals(
+    count: int,
+    *,
+    portfolio: Portfolio | None = None,
+    departments: list[Department] | None = None,
+    pillars: list[Pillar] | None = None,
+    prefix: str = "B",
+) -> list[Proposal]:
+    """Create `count` proposals in a few bulk queries (with their history rows).
+
+    Lead departments and pillars rotate through the given lists; every third proposal is
+    supported by the next department, and update times spread over the last 90 days.
+    """
+    portfolio = portfolio or PortfolioFactory()
+    departments = departments or DepartmentFactory.create_batch(5)
+    pillars = pillars or [PillarFactory(portfolio=portfolio) for _ in range(5)]
+    now = timezone.now()
+    statuses = [s for s, _label in ProposalStatus.choices if s != ProposalStatus.DONE]
+    rows = [
+        Proposal(
+            portfolio=portfolio,
+            management_no=f"{prefix}-{i:05d}",
+            title=f"대량 시험 사업 {i}",
+            summary="시험용 사업 개요",
+            pillar=pillars[i % len(pillars)],
+            lead_department=departments[i % len(departments)],
+            status=statuses[i % len(statuses)],
+            confidence=(i % 5) + 1,
+            progress=i % 100,
+            last_update_at=now - datetime.timedelta(days=i % 90),
+        )
+        for i in range(count)
+    ]
+    created = bulk_create_with_history(rows, Proposal)
+    through = Proposal.supporting_departments.through
+    through.objects.bulk_create(
+        through(proposal_id=p.pk, department_id=departments[(i + 1) % len(departments)].pk)
+        for i, p in enumerate(created)
+        if i % 3 == 0 and len(departments) > 1
+    )
+    return created
+
+
+def bulk_actions(
+    count: int, *, meeting: ReviewMeeting, department: Department, proposals: list[Proposal]
+) -> list[FollowUpAction]:
+    """Create `count` open follow-up actions owned by `department`, some overdue."""
+    start = meeting.held_on
+    return FollowUpAction.objects.bulk_create(
+        FollowUpAction(
+            meeting=meeting,
+            kind=ActionKind.NATIONAL_FUNDING,
+            description=f"대량 후속조치 {i}",
+            owner_department=department,
+            proposal=proposals[i % len(proposals)] if proposals else None,
+            due_date=start + datetime.timedelta(days=i % 40),
+        )
+        for i in range(count)
+    )

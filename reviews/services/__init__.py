@@ -1,6 +1,12 @@
 """Writes for meetings and follow-ups; import from here (`from reviews.services import ...`)."""
 
-from .actions import action_cancel, action_complete, action_create
+from .actions import (
+    action_cancel,
+    action_complete,
+    action_create,
+    action_request_due_change,
+    due_change_decide,
+)
 from .meetings import (
     ensure_meeting_open,
     meeting_amend,
@@ -24,6 +30,8 @@ __all__ = [
     "action_cancel",
     "action_complete",
     "action_create",
+    "action_request_due_change",
+    "due_change_decide",
     "ensure_meeting_open",
     "meeting_amend",
     "meeting_close",

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from projects.models import Department, Proposal
 
-from ..models import ActionState, FollowUpAction, ReviewMeeting
+from ..models import (
+    ActionState,
+    DueDateChangeRequest,
+    DueDateChangeState,
+    FollowUpAction,
+    ReviewMeeting,
+)
 from .meetings import ensure_meeting_open
 from .reminders import reminders_replan_for_action
 
@@ -92,4 +98,53 @@ def action_cancel(
     locked._history_user = user
     locked.save(update_fields=["state", "completion_note", "version"])
     reminders_replan_for_action(locked)
+    return locked
+
+
+@transaction.atomic
+def action_request_due_change(
+    *, action: FollowUpAction, user: User, new_due_date: datetime.date, reason: str
+) -> DueDateChangeRequest:
+    """Ask planning to move an open action's due date; one pending request per action."""
+    locked = FollowUpAction.objects.select_for_update().select_related("meeting").get(pk=action.pk)
+    if locked.state != ActionState.OPEN:
+        raise ValidationError(_("진행 중인 조치만 기한 변경을 요청할 수 있습니다."))
+    if new_due_date == locked.due_date:
+        raise ValidationError({"new_due_date": _("지금 기한과 다른 날짜를 고르세요.")})
+    if new_due_date < locked.meeting.held_on:
+        raise ValidationError({"new_due_date": _("기한은 보고회 개최일보다 빠를 수 없습니다.")})
+    change = DueDateChangeRequest(
+        action=locked,
+        requested_by=user,
+        old_due_date=locked.due_date,
+        new_due_date=new_due_date,
+        reason=reason.strip(),
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
+@transaction.atomic
+def due_change_decide(
+    *, change: DueDateChangeRequest, user: User, approve: bool
+) -> DueDateChangeRequest:
+    """Approve (moving the action's due date) or reject a pending due-date change request."""
+    locked = DueDateChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if locked.state != DueDateChangeState.PENDING:
+        raise ValidationError(_("이미 처리된 기한 변경 요청입니다."))
+    locked.state = DueDateChangeState.APPROVED if approve else DueDateChangeState.REJECTED
+    locked.decided_by = user
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["state", "decided_by", "decided_at"])
+    if approve:
+        action = FollowUpAction.objects.select_for_update().get(pk=locked.action_id)
+        if action.state != ActionState.OPEN:
+            raise ValidationError(_("진행 중인 조치만 기한을 바꿀 수 있습니다."))
+        action.due_date = locked.new_due_date
+        action.version += 1
+        action._history_user = user
+        action.full_clean()
+        action.save(update_fields=["due_date", "version"])
+        reminders_replan_for_action(action)
     return locked

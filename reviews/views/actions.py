@@ -1,10 +1,174 @@
-from django.views.generic import DetailView
+"""Follow-up action pages: the detail, marking done, asking for and deciding a new due date.
 
-from ..models import FollowUpAction
+Each POST checks `projects.permissions` first; a forbidden POST is a 403 and changes nothing.
+Marking done answers an htmx request with the re-rendered table row, everyone else with a
+redirect, so the page works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from projects import permissions
+
+from ..forms import ActionCompleteForm, DueChangeDecisionForm, DueDateChangeRequestForm
+from ..models import DueDateChangeRequest, DueDateChangeState, FollowUpAction
+from ..services import action_complete, action_request_due_change, due_change_decide
+
+ACTION_TEMPLATE = "reviews/followupaction_detail.html"
+ROW_TEMPLATE = "reviews/includes/action_row.html"
+
+
+def _actions():
+    return FollowUpAction.objects.select_related("meeting", "proposal", "owner_department")
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 class ActionDetailView(DetailView):
-    template_name = "reviews/followupaction_detail.html"
+    template_name = ACTION_TEMPLATE
 
     def get_queryset(self):
-        return FollowUpAction.objects.select_related("meeting", "proposal", "owner_department")
+        return _actions().prefetch_related("due_changes__requested_by", "due_changes__decided_by")
+
+    def get_object(self, queryset=None):
+        action = super().get_object(queryset)
+        if not permissions.can_view_action(self.request.user, action):
+            raise PermissionDenied
+        return action
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        action, user = self.object, self.request.user
+        changes = list(action.due_changes.all())
+        context["due_changes"] = changes
+        context["pending_change"] = next(
+            (c for c in changes if c.state == DueDateChangeState.PENDING), None
+        )
+        context["can_complete"] = permissions.can_complete_action(user, action)
+        context["can_request"] = permissions.can_request_due_change(user, action)
+        context["can_decide"] = permissions.can_decide_due_change(user)
+        if context["can_complete"]:
+            context.setdefault(
+                "complete_form", ActionCompleteForm(initial={"version": action.version})
+            )
+        if context["can_request"]:
+            context.setdefault("due_form", DueDateChangeRequestForm())
+        return context
+
+
+def _render_detail(request, action, status=400, **forms):
+    view = ActionDetailView()
+    view.setup(request, pk=action.pk)
+    view.object = _actions().prefetch_related("due_changes__requested_by").get(pk=action.pk)
+    context = view.get_context_data(object=view.object, **forms)
+    return TemplateResponse(request, ACTION_TEMPLATE, context, status=status)
+
+
+@require_POST
+def action_complete_view(request, pk):
+    """Mark an action done with a completion note (the owning department's head, planning)."""
+    action = get_object_or_404(_actions(), pk=pk)
+    if not permissions.can_complete_action(request.user, action):
+        raise PermissionDenied
+    form = ActionCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            action = action_complete(
+                action=action,
+                user=request.user,
+                note=form.cleaned_data["completion_note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+    if request.htmx:
+        action.refresh_from_db()
+        return TemplateResponse(request, ROW_TEMPLATE, {"a": action, "row_form": form})
+    if form.errors:
+        return _render_detail(request, action, complete_form=form)
+    messages.success(request, _("후속조치를 완료 처리했습니다."))
+    return redirect(_safe_next(request, action.get_absolute_url()))
+
+
+@require_POST
+def action_due_change_request_view(request, pk):
+    """Ask for a new due date with a reason (whoever may complete the action)."""
+    action = get_object_or_404(_actions(), pk=pk)
+    if not permissions.can_request_due_change(request.user, action):
+        raise PermissionDenied
+    form = DueDateChangeRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            action_request_due_change(
+                action=action,
+                user=request.user,
+                new_due_date=form.cleaned_data["new_due_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+    if form.errors:
+        return _render_detail(request, action, due_form=form)
+    messages.success(request, _("기한 변경을 요청했습니다. 기획 담당자가 검토합니다."))
+    return redirect(action)
+
+
+@require_POST
+def due_change_decide_view(request, pk):
+    """Approve or reject a pending due-date change request (planning only)."""
+    change = get_object_or_404(DueDateChangeRequest.objects.select_related("action"), pk=pk)
+    if not permissions.can_decide_due_change(request.user):
+        raise PermissionDenied
+    form = DueChangeDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("승인 또는 반려를 고르세요."))
+        return redirect(change.action)
+    try:
+        due_change_decide(
+            change=change, user=request.user, approve=form.cleaned_data["decision"] == "approve"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("기한 변경 요청을 처리했습니다."))
+    return redirect(_safe_next(request, change.action.get_absolute_url()))
+
+
+class DueChangeListView(ListView):
+    """Pending due-date change requests, for planning staff to decide."""
+
+    template_name = "reviews/duedatechangerequest_list.html"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_decide_due_change(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            DueDateChangeRequest.objects.filter(state=DueDateChangeState.PENDING)
+            .select_related("action__owner_department", "action__proposal", "requested_by")
+            .order_by("requested_at")
+        )

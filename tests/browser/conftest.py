@@ -24,6 +24,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_urls(settings):
+    """Serve CSS and htmx in browser tests.
+
+    The live server's static handler looks files up by their source name, so the manifest
+    storage's hashed URLs (htmx.min.3d65….js) would all answer 404 and the pages would be
+    tested unstyled and without htmx.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

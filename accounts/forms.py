@@ -1,0 +1,81 @@
+"""Account forms for planning staff: create an account, change its role and department."""
+
+from django import forms
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html,
+    validate_password,
+)
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Department
+
+from .models import Role, User
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("아이디"), max_length=150)
+    first_name = forms.CharField(label=_("이름"), max_length=150)
+    email = forms.EmailField(label=_("이메일"), required=False)
+    position = forms.CharField(label=_("직위"), max_length=50, required=False)
+    role = forms.ChoiceField(label=_("역할"), choices=Role.choices)
+    department = forms.ModelChoiceField(
+        label=_("소속 부서"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("없음"),
+        help_text=_("부서장은 소속 부서를 반드시 골라야 합니다."),
+    )
+    password1 = forms.CharField(
+        label=_("비밀번호"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("비밀번호 확인"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("이미 사용 중인 아이디입니다."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password1")
+        if password and password != data.get("password2"):
+            self.add_error("password2", _("두 비밀번호가 서로 다릅니다."))
+        if password:
+            # Shown with the other errors at once; user_create checks again before saving.
+            candidate = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        if data.get("role") == Role.DEPARTMENT_HEAD and not data.get("department"):
+            self.add_error("department", _("부서장은 소속 부서가 있어야 합니다."))
+        return data
+
+
+class UserAssignForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["role", "department", "is_active"]
+        labels = {"is_active": _("로그인 허용")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.DEPARTMENT_HEAD and not data.get("department"):
+            self.add_error("department", _("부서장은 소속 부서가 있어야 합니다."))
+        return data
+
+    def _post_clean(self):
+        # The service validates and saves; the form must not touch the instance.
+        pass

@@ -1,0 +1,36 @@
+"""Template filters that ask `projects.permissions`, so templates never re-implement a rule."""
+
+from django import template
+from django.utils import timezone
+
+from projects import permissions
+
+register = template.Library()
+
+
+@register.filter
+def can_edit_proposal(user, proposal) -> bool:
+    return permissions.can_edit_proposal(user, proposal)
+
+
+@register.filter
+def can_comment_proposal(user, proposal) -> bool:
+    return permissions.can_comment_proposal(user, proposal)
+
+
+@register.filter
+def can_complete_action(user, action) -> bool:
+    return permissions.can_complete_action(user, action)
+
+
+@register.filter
+def can_decide_due_change(user) -> bool:
+    return permissions.can_decide_due_change(user)
+
+
+@register.filter
+def days_since(moment) -> int | None:
+    """Return whole days from `moment` until now (None when there is no moment)."""
+    if not moment:
+        return None
+    return (timezone.now() - moment).days

@@ -1,0 +1,108 @@
+"""Query budgets of the heads' pages: the same number of queries for the seed-sized
+portfolio (35 proposals) and one ten times larger (350), with related rows scaled alike."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import ProposalComment, StatusUpdate
+from reviews.models import ProposalReview
+
+from .factories import (
+    DepartmentFactory,
+    HeadFactory,
+    MeetingFactory,
+    PortfolioFactory,
+    bulk_actions,
+    bulk_proposals,
+)
+
+pytestmark = pytest.mark.django_db
+SIZES = [1, 10]  # × the report's 35 proposals
+# Budgets: session + user + the nav's unread-notification count + session save, then the
+# page's own reads.
+LIST_QUERIES = 11
+DETAIL_QUERIES = 17
+MY_DEPARTMENT_QUERIES = 10
+
+
+@pytest.fixture
+def portfolio_of(db):
+    def build(scale: int):
+        portfolio = PortfolioFactory()
+        departments = DepartmentFactory.create_batch(5)
+        head = HeadFactory(department=departments[0])
+        proposals = bulk_proposals(35 * scale, portfolio=portfolio, departments=departments)
+        target = proposals[0]  # led by departments[0]
+        meetings = [
+            MeetingFactory(
+                portfolio=portfolio, held_on=timezone.localdate() - datetime.timedelta(days=60)
+            )
+            for _ in range(scale)
+        ]
+        ProposalReview.objects.bulk_create(
+            ProposalReview(meeting=m, proposal=target, gaps="미비점") for m in meetings
+        )
+        bulk_actions(4 * scale, meeting=meetings[0], department=departments[0], proposals=[target])
+        now = timezone.now()
+        StatusUpdate.objects.bulk_create(
+            StatusUpdate(
+                proposal=target,
+                author=head,
+                created_at=now - datetime.timedelta(days=i),
+                status="on_track",
+                progress=10,
+                version=100 + i,
+            )
+            for i in range(3 * scale)
+        )
+        ProposalComment.objects.bulk_create(
+            ProposalComment(proposal=target, author=head, body=f"의견 {i}")
+            for i in range(2 * scale)
+        )
+        return head, target
+
+    return build
+
+
+@pytest.mark.parametrize("scale", SIZES)
+def test_proposal_list_queries_do_not_grow(client, portfolio_of, scale, django_assert_num_queries):
+    """The filtered, sorted list costs the same at 35 and 350 proposals."""
+    head, _target = portfolio_of(scale)
+    client.force_login(head)
+    url = reverse("projects:proposal_list")
+    params = {"q": "사업", "department": head.department_id, "ordering": "-progress"}
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(url, params)
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == min(25, response.context["paginator"].count)
+
+
+@pytest.mark.parametrize("scale", SIZES)
+def test_proposal_detail_queries_do_not_grow(
+    client, portfolio_of, scale, django_assert_num_queries
+):
+    """The detail page with its updates, reviews, actions, comments and audit trail costs
+    the same when each of those grows tenfold."""
+    head, target = portfolio_of(scale)
+    client.force_login(head)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(target.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("미비점") >= scale and f"의견 {2 * scale - 1}" in html
+    assert len(response.context["object"].actions.all()) == 4 * scale
+
+
+@pytest.mark.parametrize("scale", SIZES)
+def test_my_department_queries_do_not_grow(client, portfolio_of, scale, django_assert_num_queries):
+    """ "My department" costs the same with 7 or 70 proposals and 4 or 40 actions."""
+    head, _target = portfolio_of(scale)
+    client.force_login(head)
+    with django_assert_num_queries(MY_DEPARTMENT_QUERIES):
+        response = client.get(reverse("projects:my_department"))
+    assert response.status_code == 200
+    assert len(response.context["proposals"]) == 7 * scale
+    assert len(response.context["actions"]) == 4 * scale
