@@ -1,5 +1,7 @@
 """Write the access log from Django's and django-axes' auth signals."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -11,6 +13,9 @@ from .services import access_log_record
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
     access_log_record(event=AccessEvent.LOGIN, request=request, user=user)
+    if request is not None and hasattr(request, "session"):
+        # The login itself saves the session: the idle timer starts now.
+        request.session["_idle_touch"] = int(time.time())
 
 
 @receiver(user_logged_out)
