@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ app_name = "projects"
 urlpatterns = [
     path("", views.ProposalListView.as_view(), name="proposal_list"),
     path("<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
+    path("import/", include("projects.urls_import")),
 ]
