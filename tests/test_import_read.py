@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from projects.importer.columns import HEADERS, normalize_text, split_list, topic_particle
-from projects.importer.parse import PillarIndex, parse_table
+from projects.importer.fields import PillarIndex
+from projects.importer.parse import parse_table
 from projects.importer.readers import ImportFileError, read_table
 
 from .import_files import csv_bytes, row, with_cached_formula_values, xlsx
@@ -224,7 +225,7 @@ def test_csv_in_an_unexpected_encoding_is_refused():
     """UTF-16 and unreadable byte soup get a message naming the accepted encodings."""
     utf16 = "\ufeff관리번호,사업명\r\nA,B".encode("utf-16-le")
     assert "UTF-8 또는 CP949" in file_error(utf16, "report.csv")
-    latin = "관리번호,사업명\r\nA-1,Café crème".encode("utf-8").replace(b"\xc3\xa9", b"\xe9")
+    latin = "관리번호,사업명\r\nA-1,Café crème".encode().replace(b"\xc3\xa9", b"\xe9")
     assert "UTF-8 또는 CP949" in file_error(latin + b"\xff\xfe\xfa", "report.csv")
 
 
@@ -359,8 +360,12 @@ def test_bad_cells_get_a_korean_message_with_row_and_column(cells, expected):
 
 def test_period_forms():
     """'2024~2030', '2024-2030', '2024년~2030년', '2024~' and a single year are accepted."""
-    cases = {"2024-2030": (2024, 2030), "2024년~2030년": (2024, 2030), "2024~": (2024, None),
-             "2025": (2025, 2025)}  # fmt: skip
+    cases = {
+        "2024-2030": (2024, 2030),
+        "2024년~2030년": (2024, 2030),
+        "2024~": (2024, None),
+        "2025": (2025, 2025),
+    }
     for text, years in cases.items():
         values = parse(xlsx([row("A", "사업", period=text)])).rows[0].values
         assert (values["start_year"], values["end_year"]) == years, text
@@ -373,5 +378,9 @@ def test_text_helpers():
     assert normalize_text("  가ㆍ나　ＡＢ  \r\n 둘째  줄 ") == "가ㆍ나 AB\n둘째 줄"
     assert split_list("가과ㆍ나과, 가과 ;다과") == ["가과", "나과", "다과"]
     assert [topic_particle(w) for w in ("7", "2", "사업", "부서", "abc")] == [
-        "은", "는", "은", "는", "은(는)"
-    ]  # fmt: skip
+        "은",
+        "는",
+        "은",
+        "는",
+        "은(는)",
+    ]

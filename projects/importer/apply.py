@@ -12,13 +12,23 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import Department, Proposal
-from .parse import FUND_FIELDS
+from .fields import FUND_FIELDS
 from .plan import CHANGED, NEW, Plan
 
 BATCH_SIZE = 500
 # Fields every proposal row may carry, in the order the model declares them.
-ROW_FIELDS = ("title", "pillar", "lead_department", "summary", "origin", "start_year",
-              "end_year", "budget_million", *FUND_FIELDS, "notes")  # fmt: skip
+ROW_FIELDS = (
+    "title",
+    "pillar",
+    "lead_department",
+    "summary",
+    "origin",
+    "start_year",
+    "end_year",
+    "budget_million",
+    *FUND_FIELDS,
+    "notes",
+)
 # Fields not checked by full_clean here: foreign keys come resolved from one query, and
 # uniqueness and constraints are the database's job (one query per row otherwise).
 CLEAN_EXCLUDE = ["portfolio", "pillar", "lead_department"]

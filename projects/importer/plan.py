@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from ..models import Department, Origin, Pillar, Portfolio, Proposal
 from .columns import FIELD_LABELS
-from .parse import FUND_FIELDS, ParsedFile
+from .fields import FUND_FIELDS
+from .parse import ParsedFile
 
 # Details kept in the stored preview per kind of row; counts always cover every row.
 PREVIEW_DETAIL_LIMIT = 1000
@@ -23,8 +24,7 @@ PREVIEW_DETAIL_LIMIT = 1000
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 
 # Model fields the import writes, in display order (fund_* are shown together as 재원).
-SCALAR_FIELDS = ("title", "summary", "origin", "start_year", "end_year", "budget_million",
-                 "notes")  # fmt: skip
+SCALAR_FIELDS = ("title", "summary", "origin", "start_year", "end_year", "budget_million", "notes")
 
 
 @dataclass
@@ -80,7 +80,7 @@ class Plan:
                         "title": row.title,
                         "changes": row.changes,
                         "errors": row.errors,
-                    }  # fmt: skip
+                    }
                 )
         parsed = self.parsed
         return {
@@ -171,7 +171,7 @@ def _plan_row(row, proposal: Proposal | None, links) -> RowPlan:
                 "label": str(_("재원")),
                 "old": _funding(old),
                 "new": _funding(new),
-            }  # fmt: skip
+            }
         )
     if proposal is not None:
         # A field the file states is no longer an inference, even if its value stays.
@@ -186,7 +186,7 @@ def _plan_row(row, proposal: Proposal | None, links) -> RowPlan:
                     "label": str(FIELD_LABELS.get(name, name)),
                     "old": _("%(value)s (추정)") % {"value": shown},
                     "new": shown,
-                }  # fmt: skip
+                }
             )
     if proposal is None:
         plan.action = NEW
@@ -243,6 +243,10 @@ def _display(name, value) -> str:
 
 
 def _funding(values: dict) -> str:
-    names = {"fund_national": "국비", "fund_province": "도비", "fund_city": "시비",
-             "fund_private": "민자"}  # fmt: skip
+    names = {
+        "fund_national": "국비",
+        "fund_province": "도비",
+        "fund_city": "시비",
+        "fund_private": "민자",
+    }
     return "·".join(label for f, label in names.items() if values.get(f))

@@ -66,7 +66,8 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
     elif name.endswith(".xls"):
         raise ImportFileError(
             _(
-                "예전 Excel 형식(.xls)은 읽을 수 없습니다. Excel에서 .xlsx로 저장해 다시 올려 주세요."
+                "예전 Excel 형식(.xls)은 읽을 수 없습니다. "
+                "Excel에서 .xlsx로 저장해 다시 올려 주세요."
             )
         )
     else:

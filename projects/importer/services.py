@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from ..models import DataSource, Portfolio
 from .apply import apply_plan, change_reason_for
+from .fields import PillarIndex
 from .models import ImportRun, ImportState
-from .parse import PillarIndex, parse_table
+from .parse import parse_table
 from .plan import CHANGED, ERROR, NEW, UNCHANGED, Plan, build_plan, pillars_of
 from .readers import ImportFileError, read_table
 
@@ -35,9 +36,14 @@ class Preview:
 
 
 def preview_file(
-    *, data: bytes, file_name: str, portfolio: Portfolio, sheet: str = "", progress=None,
+    *,
+    data: bytes,
+    file_name: str,
+    portfolio: Portfolio,
+    sheet: str = "",
+    progress=None,
     lock: bool = False,
-) -> Preview:  # fmt: skip
+) -> Preview:
     """Read, parse and compare a file with the database; write nothing."""
     try:
         table = read_table(data, file_name, sheet or None)
@@ -105,9 +111,22 @@ def import_run_preview(*, run_id: int) -> ImportRun | None:
 
 
 def _store_preview(run: ImportRun, preview: Preview) -> None:
-    fields = ["state", "progress", "message", "preview", "digest", "encoding", "content",
-              "rows_total", "rows_new", "rows_changed", "rows_unchanged", "rows_error",
-              "rows_missing", "departments_new"]  # fmt: skip
+    fields = [
+        "state",
+        "progress",
+        "message",
+        "preview",
+        "digest",
+        "encoding",
+        "content",
+        "rows_total",
+        "rows_new",
+        "rows_changed",
+        "rows_unchanged",
+        "rows_error",
+        "rows_missing",
+        "departments_new",
+    ]
     run.progress = 100
     if preview.file_error:
         run.state = ImportState.INVALID
