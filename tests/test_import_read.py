@@ -350,6 +350,7 @@ def test_duplicate_management_numbers_are_errors_on_every_copy():
         ({"lead": "가과, 나과"}, "2행 주관부서: 주관부서는 하나만 적어 주세요."),
         ({"budget": "1.25"}, "2행 총사업비(백만원): 총사업비는 소수점 첫째 자리까지만"),
         ({"title": None}, "2행 사업명: 값이 비어 있습니다."),
+        ({"budget": "1" + "0" * 27}, "2행 총사업비(백만원): 총사업비가 너무 큽니다."),
     ],
 )
 def test_bad_cells_get_a_korean_message_with_row_and_column(cells, expected):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import Department, Proposal
+from .bulk import UnnestUpdater
 from .fields import FUND_FIELDS
 from .plan import CHANGED, NEW, Plan
 
@@ -154,6 +155,7 @@ def _update_proposals(plan, departments, user, change_reason, now) -> list[Propo
         batch_size=BATCH_SIZE,
         default_user=user,
         default_change_reason=change_reason,
+        manager=UnnestUpdater(Proposal),
     )
     return objs
 

@@ -188,10 +188,11 @@ def parse_budget(value, pillars) -> Decimal:
         raise FieldError(_("숫자가 아닙니다.")) from exc
     if amount < 0:
         raise FieldError(_("총사업비는 0 이상이어야 합니다."))
-    if amount != amount.quantize(Decimal("0.1")):
-        raise FieldError(_("총사업비는 소수점 첫째 자리까지만 적을 수 있습니다."))
+    # Size first: quantizing a 30-digit number overflows the decimal context.
     if amount > MAX_BUDGET:
         raise FieldError(_("총사업비가 너무 큽니다. 백만원 단위로 적었는지 확인해 주세요."))
+    if amount != amount.quantize(Decimal("0.1")):
+        raise FieldError(_("총사업비는 소수점 첫째 자리까지만 적을 수 있습니다."))
     return amount.quantize(Decimal("0.1"))
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
+import re
 from dataclasses import dataclass, field
 
 import charset_normalizer
 import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
@@ -115,12 +115,23 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
             )
         )
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged package
-        raise ImportFileError(
-            _("통합문서를 열 수 없습니다. 파일이 손상되었을 수 있습니다. (%(detail)s)")
-            % {"detail": type(exc).__name__}
-        ) from exc
+        raise _corrupt(exc) from exc
+    try:
+        return _read_sheet(workbook, sheet)
+    finally:
+        workbook.close()
+
+
+def _corrupt(exc: Exception) -> ImportFileError:
+    return ImportFileError(
+        _("통합문서를 열 수 없습니다. 파일이 손상되었을 수 있습니다. (%(detail)s)")
+        % {"detail": type(exc).__name__}
+    )
+
+
+def _read_sheet(workbook, sheet: str | None) -> Table:
     names = list(workbook.sheetnames)
     if sheet:
         if sheet not in names:
@@ -131,67 +142,60 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
         worksheet = workbook[sheet]
     else:
         worksheet = workbook.worksheets[0]
-    if worksheet.max_row > settings.GP_IMPORT_MAX_ROWS * 2 + 100:
-        raise ImportFileError(
-            _("행이 너무 많습니다. 한 번에 %(max)s행까지 가져올 수 있습니다.")
-            % {"max": f"{settings.GP_IMPORT_MAX_ROWS:,}"}
-        )
-    rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    merged = []
-    for cell_range in worksheet.merged_cells.ranges:
-        merged.append(
-            MergedRange(
-                ref=cell_range.coord,
-                min_row=cell_range.min_row,
-                max_row=cell_range.max_row,
-                min_col=cell_range.min_col,
-                max_col=cell_range.max_col,
-            )
-        )
+    if not hasattr(worksheet, "_worksheet_path"):  # a chart sheet has no cells
+        raise ImportFileError(_("'%(sheet)s' 시트에는 표가 없습니다.") % {"sheet": worksheet.title})
+    limit = settings.GP_IMPORT_MAX_ROWS * 2 + 100
+    rows: list[list] = []
+    try:
+        # Read-only mode trusts the file's recorded dimensions; some programs write wrong
+        # ones, so read whatever rows and cells are really there.
+        worksheet.reset_dimensions()
+        for values in worksheet.iter_rows(values_only=True):
+            rows.append(list(values))
+            if len(rows) > limit:
+                raise ImportFileError(
+                    _("행이 너무 많습니다. 한 번에 %(max)s행까지 가져올 수 있습니다.")
+                    % {"max": f"{settings.GP_IMPORT_MAX_ROWS:,}"}
+                )
+        xml = workbook._archive.read(worksheet._worksheet_path)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise _corrupt(exc) from exc
     return Table(
         format="xlsx",
         rows=rows,
         sheet=worksheet.title,
         sheet_names=names,
-        merged=merged,
-        formulas_without_value=_formulas_without_value(data, worksheet.title, rows),
+        merged=_merged_ranges(xml),
+        formulas_without_value=_formulas_without_value(xml),
     )
 
 
-def _formulas_without_value(data: bytes, sheet: str, values: list[list]) -> list[tuple]:
-    """Find formula cells whose value the file does not hold (saved by a program, not Excel)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            has_formulas = False
-            for name in package.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    xml = package.read(name)
-                    if b"<f>" in xml or b"<f " in xml:
-                        has_formulas = True
-                        break
-        if not has_formulas:
-            return []
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # the data-only load succeeded; a second reading problem is not fatal
+MERGE_CELL = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+FORMULA_CELL = re.compile(rb'<c\s+r="([A-Z]+)(\d+)"[^>]*>(.*?)</c>', re.S)
+CACHED_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _merged_ranges(xml: bytes) -> list[MergedRange]:
+    """Read the sheet's merged ranges from its XML (read-only mode does not keep them)."""
+    merged = []
+    for ref in MERGE_CELL.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        merged.append(MergedRange(ref.decode(), min_row, max_row, min_col, max_col))
+    return merged
+
+
+def _formulas_without_value(xml: bytes) -> list[tuple[int, int]]:
+    """Find formula cells whose computed value the file does not hold (saved by a program
+    that does not calculate, not by Excel)."""
+    if b"<f>" not in xml and b"<f " not in xml:
         return []
-    try:
-        found = []
-        for row_number, row in enumerate(workbook[sheet].iter_rows(values_only=True), start=1):
-            for col_number, value in enumerate(row, start=1):
-                if not (isinstance(value, str) and value.startswith("=")):
-                    continue
-                cached = _cell(values, row_number, col_number)
-                if cached is None:
-                    found.append((row_number, col_number))
-        return found
-    finally:
-        workbook.close()
-
-
-def _cell(rows: list[list], row: int, col: int):
-    if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
-        return rows[row - 1][col - 1]
-    return None
+    found = []
+    for column, row, body in FORMULA_CELL.findall(xml):
+        if b"<f" in body and not CACHED_VALUE.search(body):
+            found.append((int(row), column_index_from_string(column.decode())))
+    return found
 
 
 def cell_ref(row: int, col: int) -> str:
