@@ -62,6 +62,8 @@ class ImportRun(models.Model):
     message = models.TextField(_("안내"), blank=True)
     encoding = models.CharField(_("문자 인코딩"), max_length=30, blank=True)
     preview = models.JSONField(_("미리보기"), default=dict, blank=True, editable=False)
+    # The error-free parse of the file, so applying does not read the file again.
+    parsed = models.JSONField(_("읽은 행"), default=dict, blank=True, editable=False)
     digest = models.CharField(_("변경 내용 지문"), max_length=64, blank=True)
 
     rows_total = models.PositiveIntegerField(_("행 수"), default=0)

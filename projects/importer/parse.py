@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -60,6 +61,35 @@ class ParsedFile:
     unknown_columns: list[str]
     notices: list[str]
     rows: list[ParsedRow]
+
+    def to_json(self) -> dict:
+        """Return the error-free parse as JSON, so applying need not read the file again."""
+        meta = {name: getattr(self, name) for name in META_FIELDS}
+        rows = []
+        for row in self.rows:
+            values = dict(row.values)
+            if values.get("pillar") is not None:
+                values["pillar"] = values["pillar"].pk
+            if values.get("budget_million") is not None:
+                values["budget_million"] = str(values["budget_million"])
+            rows.append([row.number, row.key, values])
+        return {"meta": meta, "rows": rows}
+
+    @classmethod
+    def from_json(cls, data: dict, pillars_by_pk: dict) -> ParsedFile:
+        """Rebuild a parse stored by to_json; KeyError if one of its pillars is gone."""
+        rows = []
+        for number, key, values in data["rows"]:
+            if values.get("pillar") is not None:
+                values["pillar"] = pillars_by_pk[values["pillar"]]
+            if values.get("budget_million") is not None:
+                values["budget_million"] = Decimal(values["budget_million"])
+            rows.append(ParsedRow(number=number, key=key, values=values))
+        return cls(**data["meta"], rows=rows)
+
+
+META_FIELDS = ("format", "sheet", "sheet_names", "encoding", "header_row", "columns",
+               "unknown_columns", "notices")  # fmt: skip
 
 
 def parse_table(

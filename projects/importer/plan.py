@@ -106,14 +106,20 @@ def build_plan(parsed: ParsedFile, portfolio: Portfolio, *, lock: bool = False) 
         if row.values.get("lead_department"):
             dept_names.add(row.values["lead_department"])
         dept_names.update(row.values.get("supporting_departments") or [])
-    departments = {d.name: d for d in Department.objects.filter(name__in=dept_names)}
+    # Departments and pillars are few: load them all once and join in Python, which is
+    # much cheaper than building three model instances per proposal with select_related.
+    all_departments = list(Department.objects.all())
+    by_name = {d.name: d for d in all_departments}
+    departments = {name: by_name[name] for name in dept_names if name in by_name}
     new_departments = sorted(dept_names - set(departments))
+    lookups = {
+        "pillars": {p.pk: p for p in Pillar.objects.filter(portfolio=portfolio)},
+        "departments": {d.pk: d.name for d in all_departments},
+    }
 
-    proposals_qs = Proposal.objects.filter(portfolio=portfolio).select_related(
-        "pillar", "lead_department"
-    )
+    proposals_qs = Proposal.objects.filter(portfolio=portfolio)
     if lock:
-        proposals_qs = proposals_qs.select_for_update(of=("self",))
+        proposals_qs = proposals_qs.select_for_update()
     existing = {p.management_no: p for p in proposals_qs}
     through = Proposal.supporting_departments.through
     links: dict[int, dict[str, int]] = {}
@@ -122,7 +128,10 @@ def build_plan(parsed: ParsedFile, portfolio: Portfolio, *, lock: bool = False) 
     ).values_list("id", "proposal_id", "department__name"):
         links.setdefault(proposal_id, {})[name] = link_id
 
-    plans = [_plan_row(row, existing.get(row.key), links) for row in parsed.rows]
+    # Labels translated once, not once per row and field.
+    labels = {name: str(label) for name, label in FIELD_LABELS.items()}
+    labels["funding"] = str(_("재원"))
+    plans = [_plan_row(row, existing.get(row.key), links, labels, lookups) for row in parsed.rows]
     in_file = {row.key for row in parsed.rows}
     missing = [
         {"key": p.management_no, "title": p.title}
@@ -144,7 +153,7 @@ def pillars_of(portfolio: Portfolio) -> list[Pillar]:
     return list(Pillar.objects.filter(portfolio=portfolio))
 
 
-def _plan_row(row, proposal: Proposal | None, links) -> RowPlan:
+def _plan_row(row, proposal: Proposal | None, links, labels: dict, lookups: dict) -> RowPlan:
     values = row.values
     title = values.get("title") or (proposal.title if proposal else "")
     plan = RowPlan(row=row.number, key=row.key, title=title, action=UNCHANGED, values=values)
@@ -154,13 +163,13 @@ def _plan_row(row, proposal: Proposal | None, links) -> RowPlan:
         return plan
     plan.proposal = proposal
     plan.supporting = values.get("supporting_departments")
-    old = _current(proposal, links)
+    old = _current(proposal, links, lookups)
     new = dict(old)
     new.update({k: v for k, v in values.items() if k != "pillar"})
     if "pillar" in values:
         new["pillar"] = values["pillar"]
-    for name, label in FIELD_LABELS.items():
-        if name == "management_no" or name in FUND_FIELDS:
+    for name, label in labels.items():
+        if name in ("management_no", "funding") or name in FUND_FIELDS:
             continue
         if _differs(old.get(name), new.get(name)):
             plan.changes.append(_change(name, label, old.get(name), new.get(name)))
@@ -168,7 +177,7 @@ def _plan_row(row, proposal: Proposal | None, links) -> RowPlan:
         plan.changes.append(
             {
                 "field": "funding",
-                "label": str(_("재원")),
+                "label": labels["funding"],
                 "old": _funding(old),
                 "new": _funding(new),
             }
@@ -183,7 +192,7 @@ def _plan_row(row, proposal: Proposal | None, links) -> RowPlan:
             plan.changes.append(
                 {
                     "field": name,
-                    "label": str(FIELD_LABELS.get(name, name)),
+                    "label": labels.get(name, name),
                     "old": _("%(value)s (추정)") % {"value": shown},
                     "new": shown,
                 }
@@ -192,10 +201,13 @@ def _plan_row(row, proposal: Proposal | None, links) -> RowPlan:
         plan.action = NEW
     elif plan.changes:
         plan.action = CHANGED
+        # Proposal.clean() reads the pillar; give it the loaded one instead of a query.
+        if proposal.pillar_id and "pillar" not in values:
+            proposal.pillar = old["pillar"]
     return plan
 
 
-def _current(proposal: Proposal | None, links) -> dict:
+def _current(proposal: Proposal | None, links, lookups) -> dict:
     if proposal is None:
         blank = {name: None for name in (*SCALAR_FIELDS, "pillar", "lead_department")}
         blank.update({"title": "", "summary": "", "origin": "", "notes": ""})
@@ -203,8 +215,8 @@ def _current(proposal: Proposal | None, links) -> dict:
         blank["supporting_departments"] = []
         return blank
     current = {name: getattr(proposal, name) for name in (*SCALAR_FIELDS, *FUND_FIELDS)}
-    current["pillar"] = proposal.pillar
-    current["lead_department"] = proposal.lead_department.name if proposal.lead_department else None
+    current["pillar"] = lookups["pillars"].get(proposal.pillar_id)
+    current["lead_department"] = lookups["departments"].get(proposal.lead_department_id)
     current["supporting_departments"] = sorted(links.get(proposal.pk, {}))
     return current
 
@@ -222,7 +234,7 @@ def _differs(old, new) -> bool:
 def _change(name, label, old, new) -> dict:
     return {
         "field": name,
-        "label": str(label),
+        "label": label,
         "old": _display(name, old),
         "new": _display(name, new),
     }

@@ -16,7 +16,7 @@ from ..models import DataSource, Portfolio
 from .apply import apply_plan, change_reason_for
 from .fields import PillarIndex
 from .models import ImportRun, ImportState
-from .parse import parse_table
+from .parse import ParsedFile, parse_table
 from .plan import CHANGED, ERROR, NEW, UNCHANGED, Plan, build_plan, pillars_of
 from .readers import ImportFileError, read_table
 
@@ -119,6 +119,7 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
         "digest",
         "encoding",
         "content",
+        "parsed",
         "rows_total",
         "rows_new",
         "rows_changed",
@@ -133,6 +134,7 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
         run.message = preview.file_error
         run.preview = {"file_error": preview.file_error}
         run.content = None
+        run.parsed = {}
         run.save(update_fields=fields)
         return
     plan = preview.plan
@@ -165,9 +167,11 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
             "오류가 있는 행이 %(n)s개 있어 적용할 수 없습니다. 파일을 고쳐 다시 올려 주세요."
         ) % {"n": run.rows_error}
         run.content = None
+        run.parsed = {}
     else:
         run.state = ImportState.READY
         run.message = ""
+        run.parsed = plan.parsed.to_json()
     run.save(update_fields=fields)
 
 
@@ -205,13 +209,7 @@ def import_run_apply(*, run_id: int) -> ImportRun | None:
     run = ImportRun.objects.select_related("portfolio", "applied_by").get(pk=run_id)
     try:
         with transaction.atomic():
-            preview = preview_file(
-                data=bytes(run.content or b""),
-                file_name=run.file_name,
-                portfolio=run.portfolio,
-                sheet=run.sheet_name,
-                lock=True,
-            )
+            preview = _preview_for_apply(run)
             if preview.has_errors or preview.plan.digest != run.digest:
                 stale = True
             else:
@@ -229,6 +227,7 @@ def import_run_apply(*, run_id: int) -> ImportRun | None:
                 run.applied_at = timezone.now()
                 run.progress = 100
                 run.content = None
+                run.parsed = {}
                 run.message = _(
                     "적용했습니다: 신규 %(created)s건, 변경 %(updated)s건, 새 부서 %(depts)s개."
                 ) % {
@@ -236,7 +235,16 @@ def import_run_apply(*, run_id: int) -> ImportRun | None:
                     "updated": result["updated"],
                     "depts": result["departments_created"],
                 }
-                run.save(update_fields=["state", "applied_at", "progress", "content", "message"])
+                run.save(
+                    update_fields=[
+                        "state",
+                        "applied_at",
+                        "progress",
+                        "content",
+                        "parsed",
+                        "message",
+                    ]
+                )
         if stale:
             _store_preview(run, preview)
             if run.state == ImportState.READY:
@@ -251,6 +259,28 @@ def import_run_apply(*, run_id: int) -> ImportRun | None:
         run.message = _("적용 중에 오류가 나서 아무것도 바꾸지 않았습니다. 관리자에게 알려 주세요.")
         run.save(update_fields=["state", "message"])
     return run
+
+
+def _preview_for_apply(run: ImportRun) -> Preview:
+    """Compare the run's rows with the database under row locks.
+
+    The rows come from the parse stored at preview time; the file is read again only if
+    that parse is missing or names a pillar that has since been deleted.
+    """
+    pillars = {p.pk: p for p in pillars_of(run.portfolio)}
+    try:
+        parsed = ParsedFile.from_json(run.parsed, pillars) if run.parsed else None
+    except KeyError:
+        parsed = None
+    if parsed is not None:
+        return Preview(plan=build_plan(parsed, run.portfolio, lock=True))
+    return preview_file(
+        data=bytes(run.content or b""),
+        file_name=run.file_name,
+        portfolio=run.portfolio,
+        sheet=run.sheet_name,
+        lock=True,
+    )
 
 
 def _set_progress(run_id: int, percent: int) -> None:
