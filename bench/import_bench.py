@@ -112,9 +112,17 @@ def main() -> None:
         assert run.state == "applied", run.message
         n = len(rows)
         results.append(
-            (label, n, run.rows_new, run.rows_changed, preview_s, apply_s,
-             len(preview_queries), len(apply_queries))
-        )  # fmt: skip
+            (
+                label,
+                n,
+                run.rows_new,
+                run.rows_changed,
+                preview_s,
+                apply_s,
+                len(preview_queries),
+                len(apply_queries),
+            )
+        )
         reset_queries()
 
     for n in (35, args.rows):
@@ -125,8 +133,10 @@ def main() -> None:
 
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}  db: PostgreSQL")
     print()
-    print("| file | rows | new | changed | preview s | preview rows/s | apply s | "
-          "apply rows/s | preview+apply s | queries (preview/apply) |")  # fmt: skip
+    print(
+        "| file | rows | new | changed | preview s | preview rows/s | apply s | "
+        "apply rows/s | preview+apply s | queries (preview/apply) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, n, new, changed, preview_s, apply_s, pq, aq in results:
         print(

@@ -27,9 +27,26 @@ PROPERTY_SETTINGS = settings(
 cell_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=40
 ) | st.sampled_from(
-    ["", "-", " ", "７", "전략 9", "1,2,3", "2030~2024", "국비·금", "12.345", "신규?", "=1+1",
-     "ㆍ", "１，０００", "NaN", "1e400", "9" * 30, "A-01"]
-)  # fmt: skip
+    [
+        "",
+        "-",
+        " ",
+        "７",
+        "전략 9",
+        "1,2,3",
+        "2030~2024",
+        "국비·금",
+        "12.345",
+        "신규?",
+        "=1+1",
+        "ㆍ",
+        "１，０００",
+        "NaN",
+        "1e400",
+        "9" * 30,
+        "A-01",
+    ]
+)
 cell = (
     st.none()
     | cell_text

@@ -55,10 +55,19 @@ def import_file(portfolio, user, data, **kwargs) -> ImportRun:
 
 
 FIRST = [
-    row("A-01", "그린수소 생산기지 구축", pillar=2, lead="기후에너지과", support="항만물류과",
-        budget="12,500", period="2024~2030", funding="국비·시비", origin="신규"),
+    row(
+        "A-01",
+        "그린수소 생산기지 구축",
+        pillar=2,
+        lead="기후에너지과",
+        support="항만물류과",
+        budget="12,500",
+        period="2024~2030",
+        funding="국비·시비",
+        origin="신규",
+    ),
     row("A-02", "항만 3대 기본계획 변경", pillar=1, lead="항만물류과"),
-]  # fmt: skip
+]
 
 
 def test_apply_creates_proposals_departments_and_links(portfolio, planner):
@@ -137,9 +146,15 @@ def test_preview_lists_field_by_field_changes_and_missing_proposals(portfolio, p
     """A changed row shows old → new per field; proposals not in the file are listed, kept."""
     import_file(portfolio, planner, xlsx(FIRST), confirm=True)
     revised = [
-        row("A-01", "그린수소 생산기지 구축", pillar="전략 이름 3", budget="13,000",
-            support="항만물류과, 기업지원과", funding="국비"),
-    ]  # fmt: skip
+        row(
+            "A-01",
+            "그린수소 생산기지 구축",
+            pillar="전략 이름 3",
+            budget="13,000",
+            support="항만물류과, 기업지원과",
+            funding="국비",
+        ),
+    ]
     run = preview(portfolio, planner, xlsx(revised))
 
     assert (run.rows_changed, run.rows_missing, run.departments_new) == (1, 1, 1)
@@ -276,19 +291,27 @@ def test_data_source_of_new_proposals_is_recorded(portfolio, planner):
 def big_file(n: int, dept: str = "부서") -> bytes:
     return xlsx(
         [
-            row(f"Q-{i:04d}", f"사업 {i}", pillar=i % 5 + 1, lead=f"{dept}{i % 7}",
-                support=f"{dept}{(i + 1) % 7}, {dept}{(i + 2) % 7}", budget=i * 10,
-                period="2024~2030")
+            row(
+                f"Q-{i:04d}",
+                f"사업 {i}",
+                pillar=i % 5 + 1,
+                lead=f"{dept}{i % 7}",
+                support=f"{dept}{(i + 1) % 7}, {dept}{(i + 2) % 7}",
+                budget=i * 10,
+                period="2024~2030",
+            )
             for i in range(n)
         ]
-    )  # fmt: skip
+    )
 
 
 def changed_file(n: int, dept: str = "부서") -> bytes:
     return xlsx(
-        [row(f"Q-{i:04d}", f"사업 {i} 수정", pillar=(i + 1) % 5 + 1, support=f"{dept}{i % 7}")
-         for i in range(n)]
-    )  # fmt: skip
+        [
+            row(f"Q-{i:04d}", f"사업 {i} 수정", pillar=(i + 1) % 5 + 1, support=f"{dept}{i % 7}")
+            for i in range(n)
+        ]
+    )
 
 
 @pytest.mark.parametrize("size", [35, 350])

@@ -88,8 +88,16 @@ class ParsedFile:
         return cls(**data["meta"], rows=rows)
 
 
-META_FIELDS = ("format", "sheet", "sheet_names", "encoding", "header_row", "columns",
-               "unknown_columns", "notices")  # fmt: skip
+META_FIELDS = (
+    "format",
+    "sheet",
+    "sheet_names",
+    "encoding",
+    "header_row",
+    "columns",
+    "unknown_columns",
+    "notices",
+)
 
 
 def parse_table(

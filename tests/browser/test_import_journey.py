@@ -32,7 +32,7 @@ def test_planner_uploads_previews_and_applies_the_report(page, live_server, tmp_
                 ),
                 row("A-02", "항만 연관 산업 실태조사", pillar=1),
             ]
-        )  # fmt: skip
+        )
     )
 
     login(page, live_server, planner)
