@@ -244,3 +244,13 @@ def test_anonymous_visitors_are_sent_to_login(client):
 def test_planning_staff_see_the_import_link_in_the_menu(planner_client):
     page = planner_client.get(reverse("projects:proposal_list")).content.decode()
     assert reverse("projects:import_start") in page
+
+
+def test_import_runs_are_listed_read_only_in_the_admin(admin_client, portfolio):
+    upload(admin_client, portfolio, xlsx([row("A-01", "사업")]))
+    run = ImportRun.objects.get()
+    listing = admin_client.get(reverse("admin:projects_importrun_changelist"))
+    assert listing.status_code == 200 and "report.xlsx" in listing.content.decode()
+    detail = admin_client.get(reverse("admin:projects_importrun_change", args=[run.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
