@@ -271,3 +271,11 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Report import (projects/importer) -------------------------------------------------------
+# Uploads above this size are refused before they are read.
+GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# A file with more data rows than this is refused with a message.
+GP_IMPORT_MAX_ROWS = get_int("GP_IMPORT_MAX_ROWS", 20_000)
+# Files at least this big are previewed and applied by a Celery worker, with a progress page.
+GP_IMPORT_ASYNC_MIN_BYTES = get_int("GP_IMPORT_ASYNC_MIN_BYTES", 200 * 1024)

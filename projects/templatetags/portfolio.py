@@ -29,6 +29,21 @@ def can_decide_due_change(user) -> bool:
 
 
 @register.filter
+def can_manage_accounts(user) -> bool:
+    return permissions.can_manage_accounts(user)
+
+
+@register.filter
+def can_import(user) -> bool:
+    return permissions.can_import(user)
+
+
+@register.filter
+def can_view_my_department(user) -> bool:
+    return permissions.can_view_my_department(user)
+
+
+@register.filter
 def days_since(moment) -> int | None:
     """Return whole days from `moment` until now (None when there is no moment)."""
     if not moment:
