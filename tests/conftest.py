@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from .factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
 
@@ -15,6 +17,13 @@ def _require_postgres(request):
 def _fast_password_hasher(settings):
     """Hash test passwords cheaply: PBKDF2's million rounds would dominate the suite's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _korean_by_default():
+    """Start every test in Korean: a request in English must not leak into the next test."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
