@@ -6,7 +6,7 @@ from django.views.defaults import permission_denied as django_permission_denied
 
 from accounts.models import AccessEvent
 from accounts.services import access_log_record
-from projects.permissions import can_view_my_department
+from projects.permissions import can_view_dashboard, can_view_my_department
 
 
 @login_not_required
@@ -17,9 +17,11 @@ def healthz(request):
 
 
 def home(request):
-    """Send each user to their starting page: a department head to "my department"."""
+    """Send each user to their starting page: heads to their department, others to the dashboard."""
     if can_view_my_department(request.user):
         return redirect("projects:my_department")
+    if can_view_dashboard(request.user):
+        return redirect("reviews:dashboard")
     return redirect("projects:proposal_list")
 
 

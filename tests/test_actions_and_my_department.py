@@ -180,12 +180,13 @@ def test_planning_sees_pending_requests_and_approves_from_the_list(client, head,
 # --- my department ---------------------------------------------------------------------------
 
 
-def test_home_sends_a_head_to_my_department_and_others_to_the_list(client, head):
-    """Heads start on their department page; other roles keep the proposal list."""
+def test_home_sends_a_head_to_my_department_and_others_to_the_dashboard(client, head):
+    """Heads start on their department page; the deputy mayor and the rest on the dashboard."""
     client.force_login(head)
     assert client.get(reverse("home"))["Location"] == reverse("projects:my_department")
-    client.force_login(UserFactory(role=Role.DEPUTY_MAYOR))
-    assert client.get(reverse("home"))["Location"] == reverse("projects:proposal_list")
+    for role in (Role.DEPUTY_MAYOR, Role.PLANNING, Role.VIEWER):
+        client.force_login(UserFactory(role=role))
+        assert client.get(reverse("home"))["Location"] == reverse("reviews:dashboard")
 
 
 def test_my_department_lists_own_proposals_and_open_actions_by_due_date(client, head):
