@@ -232,7 +232,7 @@ LOGGING = {
 # --- Product rules ---------------------------------------------------------------------------
 GP_STALE_DAYS = get_int("GP_STALE_DAYS", 30)
 
-# --- Reminders and review meetings (issue 4); guarantees in docs/readme-reminders.md --------
+# --- Reminders and review meetings (issue 4); guarantees in docs/meetings-and-reminders.md --------
 # Dated reminders go out at REMINDER_SEND_HOUR (Asia/Seoul) on working days.
 REMINDER_BEFORE_DAYS = get_int("REMINDER_BEFORE_DAYS", 7)
 REMINDER_OVERDUE_EVERY_DAYS = get_int("REMINDER_OVERDUE_EVERY_DAYS", 3)

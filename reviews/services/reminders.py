@@ -4,7 +4,7 @@ The database is the source of truth. A row is planned in the same transaction as
 or meeting change that causes it; a dispatcher claims due rows under `FOR UPDATE SKIP LOCKED`
 and marks them 'sending'; delivery locks the row, re-checks it is still wanted, creates the
 in-app notifications (unique per user and reminder), sends the e-mail with the row's stable
-Message-ID and marks it 'sent' in one transaction. See docs/readme-reminders.md.
+Message-ID and marks it 'sent' in one transaction. See docs/meetings-and-reminders.md.
 """
 
 from __future__ import annotations
