@@ -18,6 +18,19 @@ client.force_login(User.objects.get(username="head01"))
 page = client.get("/proposals/?q=항만", follow=True)
 assert page.status_code == 200, page.status_code
 assert "항만 3대 기본계획 변경" in page.content.decode()
+# Every main page renders on SQLite too, for each kind of user.
+for username in ("head01", "deputy", "planning"):
+    client.force_login(User.objects.get(username=username))
+    for path in ("/", "/proposals/", "/proposals/1/", "/reviews/dashboard/",
+                 "/reviews/meetings/", "/reviews/meetings/1/", "/reviews/notifications/"):
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, (username, path, response.status_code)
+client.force_login(User.objects.get(username="head01"))
+assert client.get("/proposals/my-department/").status_code == 200
+client.force_login(User.objects.get(username="planning"))
+for path in ("/reviews/meetings/new/", "/proposals/import/", "/accounts/users/",
+             "/reviews/dashboard/briefing.pdf", "/reviews/dashboard/briefing.xlsx"):
+    assert client.get(path).status_code == 200, path
 from gwangyang_portfolio.celery import app
 with app.connection_for_write() as conn:
     conn.ensure_connection(max_retries=1)

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,9 +177,15 @@ def _changed_rows(proposals, since_at):
     in_scope = proposals.order_by().values("pk")
     updated = list(
         StatusUpdate.objects.filter(created_at__gte=since_at, proposal__in=in_scope)
-        .order_by("proposal_id", "created_at", "id")
-        .distinct("proposal_id")
-        .annotate(n=Window(Count("id"), partition_by=[F("proposal_id")]))
+        # The first update of each proposal since then: a window filter, portable to SQLite.
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("proposal_id")], order_by=[F("created_at"), F("id")]
+            ),
+            n=Window(Count("id"), partition_by=[F("proposal_id")]),
+        )
+        .filter(rank=1)
+        .order_by("proposal_id")
         .values(
             "proposal_id",
             "previous_status",
