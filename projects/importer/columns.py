@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -134,7 +135,12 @@ _NO_BATCHIM_DIGITS = set("2459")
 
 
 def topic_particle(word: str) -> str:
-    """Return '은' or '는' for `word` as Korean reads it ('7'은, '사업'은, '2'는)."""
+    """Return '은' or '는' for `word` as Korean reads it ('7'은, '사업'은, '2'는).
+
+    Other languages have no particle: the translated message reads without it.
+    """
+    if not translation.get_language() or not translation.get_language().startswith("ko"):
+        return ""
     if not word:
         return "은(는)"
     last = word.rstrip()[-1:] or " "
@@ -148,4 +154,6 @@ def topic_particle(word: str) -> str:
 def subject_particle(word: str) -> str:
     """Return '이' or '가' for `word` as Korean reads it."""
     particle = topic_particle(word)
+    if not particle:
+        return ""
     return {"은": "이", "는": "가"}.get(particle, "이(가)")
