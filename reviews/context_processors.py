@@ -1,6 +1,6 @@
 """Template context of the reviews app: the unread notification count for the nav."""
 
-from .models import Notification
+from .selectors import unread_notification_count
 
 
 def notifications(request):
@@ -8,12 +8,4 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-
-    cache: dict[str, int] = {}
-
-    def count():
-        if "n" not in cache:
-            cache["n"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        return cache["n"]
-
-    return {"unread_notification_count": count}
+    return {"unread_notification_count": lambda: unread_notification_count(request)}

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Portfolio, Proposal, ProposalStatus
 
-from .models import ActionState, Feasibility, FollowUpAction, MeetingState, ReviewMeeting
+from .models import (
+    ActionState,
+    Feasibility,
+    FollowUpAction,
+    MeetingState,
+    Notification,
+    ReviewMeeting,
+)
 
 AT_RISK_STATUSES = (ProposalStatus.PARTIAL, ProposalStatus.ON_HOLD)
 REASON_STALE = _("현황 미갱신")
@@ -94,3 +101,12 @@ def agenda_suggestions(
             reasons.append(REASON_CARRIED)
         suggestions.append(AgendaSuggestion(p, reasons))
     return suggestions
+
+
+def unread_notification_count(request) -> int:
+    """Return the signed-in user's unread notifications, counted once per request."""
+    if not hasattr(request, "_unread_notification_count"):
+        request._unread_notification_count = Notification.objects.filter(
+            user=request.user, read_at__isnull=True
+        ).count()
+    return request._unread_notification_count

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from projects.models import ProposalStatus
 from projects.services import proposal_update_status
+from reviews.models import Notification
 
 from .dashboard_data import known_portfolio
 from .factories import HeadFactory, UserFactory
@@ -183,3 +184,19 @@ def test_filtered_query_count_is_the_same_at_any_size(client, django_assert_num_
     }
     with django_assert_num_queries(QUERIES_MISS + 1):
         assert client.get(URL, params).status_code == 200
+
+
+def test_cached_page_follows_the_reader_and_their_unread_count(client):
+    """The whole page is cached per session: nobody sees another's menu or a stale count."""
+    known_portfolio()
+    deputy = UserFactory(role=Role.DEPUTY_MAYOR, first_name="부시장갑")
+    viewer = UserFactory(role=Role.VIEWER, first_name="열람자을")
+    client.force_login(deputy)
+    assert "부시장갑" in client.get(URL).content.decode()
+    client.force_login(viewer)
+    page = client.get(URL).content.decode()
+    assert "열람자을" in page and "부시장갑" not in page
+    # when: a notification arrives for the viewer
+    Notification.objects.create(user=viewer, title="기한 알림")
+    # then: the next load shows it in the menu
+    assert 'class="nav-count">1' in client.get(URL).content.decode()

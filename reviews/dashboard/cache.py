@@ -60,6 +60,12 @@ def cache_key(*, version: str, today, params: list[tuple[str, str]], extra: str 
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def page_cache_key(*, body_key: str, session_key: str | None, unread: int) -> str:
+    """Return the key of a whole page for one session: its menu shows the user's own data."""
+    raw = f"{body_key}\n{session_key}\n{unread}"
+    return "dashboard-page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def cached(key: str, build):
     """Return the cached value under `key`, or build, store and return it."""
     value = cache.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -15,6 +16,7 @@ from projects.models import Proposal
 from projects.permissions import can_view_dashboard
 
 from ..models import FollowUpAction
+from ..selectors import unread_notification_count
 from . import cache, exports
 from .context import dashboard_context
 from .filters import PARAMS, DashboardFilterSet
@@ -70,8 +72,21 @@ def dashboard(request):
         context["filter"] = filterset
         return render_to_string("reviews/dashboard/_body.html", context)
 
-    body = cache.cached(key, render_body)
-    return render(request, "reviews/dashboard.html", {"body": body})
+    def render_page():
+        body = cache.cached(key, render_body)
+        return render(request, "reviews/dashboard.html", {"body": body}).content
+
+    # The whole page (menu included) is cached per session too: the menu shows the user, the
+    # unread count and a CSRF token, all fixed for a session at a given unread count. A page
+    # with a pending message is rendered fresh so the message is shown once.
+    if len(get_messages(request)):
+        return HttpResponse(render_page())
+    page_key = cache.page_cache_key(
+        body_key=key,
+        session_key=request.session.session_key,
+        unread=unread_notification_count(request),
+    )
+    return HttpResponse(cache.cached(page_key, render_page))
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
