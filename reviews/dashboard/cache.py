@@ -9,6 +9,7 @@ bounds any write that bypasses the history (QuerySet.update, bulk_update, pillar
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.core.cache import cache
@@ -22,7 +23,9 @@ from ..models import FollowUpAction, ReviewMeeting
 TIMEOUT = 60
 
 
+@functools.cache
 def _version_sql() -> str:
+    # Built once: `Model.history` makes a new manager class on every access (django-simple-history).
     # Only max() over primary keys: each is one index probe, so the check costs the same at
     # any portfolio size. Deletes through the ORM also add a history row.
     tables = [
