@@ -68,6 +68,10 @@ class UserAssignView(PlanningOnlyMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.account = get_object_or_404(User, pk=kwargs["pk"])
+        if request.user.is_authenticated and not permissions.can_assign_account(
+            request.user, self.account
+        ):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

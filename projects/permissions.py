@@ -39,6 +39,11 @@ def can_manage_accounts(user) -> bool:
     return is_planning(user)
 
 
+def can_assign_account(user, account) -> bool:
+    """Planning staff change others' role and sign-in; never their own or a superuser's."""
+    return can_manage_accounts(user) and account.pk != user.pk and not account.is_superuser
+
+
 def can_decide_due_change(user) -> bool:
     """Planning staff approve or reject a request to move a follow-up's due date."""
     return is_planning(user)

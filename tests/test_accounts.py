@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessEvent, AccessLog, Role, User
-from accounts.services import user_assign, user_create
+from accounts.services import access_log_record, user_assign, user_create
 
 from .factories import DepartmentFactory, HeadFactory, UserFactory
 
@@ -231,3 +231,30 @@ def test_prune_access_log_refuses_less_than_a_year():
     with pytest.raises(CommandError):
         call_command("prune_access_log", "--days", "100")
     assert AccessLog.objects.filter(pk=row.pk).exists()
+
+
+def test_planning_staff_cannot_change_their_own_or_a_superusers_account(client):
+    """Planning staff cannot lock themselves or an administrator out: 403, nothing changes."""
+    planner = UserFactory(role=Role.PLANNING)
+    admin = UserFactory(role=Role.VIEWER, is_superuser=True, is_staff=True)
+    client.force_login(planner)
+    for account in (planner, admin):
+        url = reverse("accounts:user_assign", args=[account.pk])
+        assert client.get(url).status_code == 403
+        response = client.post(url, {"role": Role.VIEWER, "is_active": ""})
+        assert response.status_code == 403
+        account.refresh_from_db()
+        assert account.is_active
+    planner.refresh_from_db()
+    assert planner.role == Role.PLANNING
+
+
+@pytest.mark.parametrize(("behind_proxy", "expected"), [(False, "10.0.0.5"), (True, "203.0.113.9")])
+def test_access_log_trusts_forwarded_addresses_only_behind_a_proxy(
+    rf, settings, behind_proxy, expected
+):
+    """A client cannot fake its address unless a declared proxy set the header."""
+    settings.BEHIND_PROXY = behind_proxy
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
+    entry = access_log_record(event=AccessEvent.LOGIN_FAILED, request=request, username="x")
+    assert entry.ip_address == expected

@@ -369,3 +369,12 @@ def test_query_counts_are_equal_at_35_and_350_rows(planner):
     small, large = phases(35), phases(350)
     assert small == large
     assert max(small) <= 20
+
+
+def test_the_templates_example_row_cannot_be_imported_as_report_data(portfolio, planner):
+    """Left in by mistake, the template's '예시-01' row is an error, and nothing is written."""
+    rows = [row("예시-01", "[예시] 작성 예시", pillar=1), row("A-01", "실제 사업", pillar=1)]
+    run = preview(portfolio, planner, xlsx(rows))
+    assert run.state != ImportState.READY
+    assert "작성 예시 행입니다" in str(run.preview)
+    assert not Proposal.objects.exists()

@@ -225,6 +225,10 @@ def _fill_merged_data_cells(table: Table, header_row: int) -> list[str]:
     ]
 
 
+# The template's example row ('예시-01'): imported by mistake it would pose as the report's.
+EXAMPLE_KEY_PREFIX = "예시-"
+
+
 def _parse_row(number, row, columns, pillars, missing_formulas) -> ParsedRow:
     values: dict = {}
     errors: list[RowError] = []
@@ -257,6 +261,14 @@ def _parse_row(number, row, columns, pillars, missing_formulas) -> ParsedRow:
             continue
         if column_key == "management_no":
             key = parsed
+            if key.startswith(EXAMPLE_KEY_PREFIX):
+                errors.append(
+                    RowError(
+                        number,
+                        label,
+                        _("양식의 작성 예시 행입니다. 지우고 실제 사업을 적어 주세요."),
+                    )
+                )
         values.update(parsed if isinstance(parsed, dict) else {column_key: parsed})
     values.pop("management_no", None)
     return ParsedRow(number=number, key=key, values=values, errors=errors)

@@ -34,6 +34,11 @@ def can_manage_accounts(user) -> bool:
 
 
 @register.filter
+def can_assign_account(user, account) -> bool:
+    return permissions.can_assign_account(user, account)
+
+
+@register.filter
 def can_import(user) -> bool:
     return permissions.can_import(user)
 
