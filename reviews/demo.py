@@ -41,6 +41,7 @@ from .models import (
 
 DEMO_PASSWORD = "gwangyang-demo-2023"  # noqa: S105  (printed on screen; demo accounts only)
 DEMO_PREFIX = "[데모] "
+DEMO_SUFFIX = "(데모)"
 PROPOSALS_PER_SCALE = 35
 MEETINGS_PER_SCALE = 3
 # The app's demo (scale 1) gets a readable handful of actions per meeting; a benchmark
@@ -130,7 +131,13 @@ def demo_users_ensure(departments: list[Department]) -> list[tuple[str, str]]:
         ("deputy", "부시장(데모)", Role.DEPUTY_MAYOR, None, False),
         ("viewer", "열람자(데모)", Role.VIEWER, None, False),
     ] + [
-        (f"head{i:02d}", f"{dept.name}장(데모)", Role.DEPARTMENT_HEAD, dept, False)
+        (
+            f"head{i:02d}",
+            f"{dept.name.removesuffix(DEMO_SUFFIX)}장{DEMO_SUFFIX}",
+            Role.DEPARTMENT_HEAD,
+            dept,
+            False,
+        )
         for i, dept in enumerate(departments, start=1)
     ]
     logins = []
@@ -157,8 +164,9 @@ def demo_users_ensure(departments: list[Department]) -> list[tuple[str, str]]:
 def _demo_departments() -> list[Department]:
     departments = []
     for name in DEPARTMENTS:
+        # Suffixed, so a demo department is never taken for the city's own organisation.
         dept, _ = Department.objects.get_or_create(
-            name=name,
+            name=f"{name}{DEMO_SUFFIX}",
             defaults={
                 "is_demo": True,
                 "email": f"dept{len(departments) + 1:02d}@demo.gwangyang.invalid",

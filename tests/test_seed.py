@@ -1,10 +1,10 @@
 """The seed loads the article's facts only, idempotently; the demo data is labelled."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from projects.models import DataSource, Pillar, Proposal
+from projects.models import DataSource, Department, Pillar, Proposal
 from reviews.models import FollowUpAction, ProposalReview, ReviewMeeting
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +62,20 @@ def test_demo_scale_multiplies_the_portfolio():
     call_command("load_demo", scale=3)
     assert Proposal.objects.count() == 105
     assert ReviewMeeting.objects.filter(data_source=DataSource.DEMO).count() == 9
+
+
+def test_demo_refuses_a_database_with_real_accounts():
+    """Demo rows would blend into a real installation's figures: refuse unless forced."""
+    call_command("seed")
+    User.objects.create_user(username="real.official", password="a-long-real-password")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_demo")
+    assert "--force" in str(excinfo.value)
+    assert not Proposal.objects.filter(data_source=DataSource.DEMO).exists()
+
+
+def test_demo_departments_are_marked_as_demo():
+    call_command("seed")
+    call_command("load_demo")
+    names = list(Department.objects.values_list("name", flat=True))
+    assert names and all(name.endswith("(데모)") for name in names)
