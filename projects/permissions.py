@@ -146,13 +146,6 @@ def actions_completable_by(user, queryset: QuerySet) -> QuerySet:
     return queryset.none()
 
 
-def proposals_of_department(user, queryset: QuerySet) -> QuerySet:
-    """Narrow a Proposal queryset to those led by the user's own department (none otherwise)."""
-    if is_department_head(user):
-        return queryset.filter(lead_department_id=user.department_id)
-    return queryset.none()
-
-
 def can_request_due_change(user, action) -> bool:
     """Whoever may complete a follow-up may also ask to move its due date."""
     return can_complete_action(user, action)

@@ -169,10 +169,10 @@ class MyDepartmentView(TemplateView):
         department = user.department
         today = timezone.localdate()
         proposals = list(
-            permissions.proposals_of_department(user, Proposal.objects.with_list_relations())
+            permissions.proposals_editable_by(user, Proposal.objects.with_list_relations())
         )
         actions = list(
-            department.actions.filter(state=OPEN_ACTION)
+            permissions.actions_completable_by(user, department.actions.filter(state=OPEN_ACTION))
             .select_related("meeting", "proposal")
             .order_by(F("due_date").asc(nulls_last=True), "id")
         )
