@@ -47,14 +47,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
-    def is_planning(self) -> bool:
-        return self.role == Role.PLANNING or self.is_superuser
-
-    @property
-    def is_deputy_mayor(self) -> bool:
-        return self.role == Role.DEPUTY_MAYOR
-
 
 class AccessEvent(models.TextChoices):
     LOGIN = "login", _("로그인")
