@@ -283,3 +283,12 @@ GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 GP_IMPORT_MAX_ROWS = get_int("GP_IMPORT_MAX_ROWS", 20_000)
 # Files at least this big are previewed and applied by a Celery worker, with a progress page.
 GP_IMPORT_ASYNC_MIN_BYTES = get_int("GP_IMPORT_ASYNC_MIN_BYTES", 200 * 1024)
+
+# --- Import runs left behind by a dead worker ------------------------------------------------
+# A run previewing or applying this long after its upload, with no worker holding its lock, is
+# put back in line and enqueued again by `projects.reclaim_stuck_imports` (every 5 minutes).
+GP_IMPORT_STUCK_SECONDS = get_int("GP_IMPORT_STUCK_SECONDS", 900)
+CELERY_BEAT_SCHEDULE["projects.reclaim_stuck_imports"] = {
+    "task": "projects.reclaim_stuck_imports",
+    "schedule": 300.0,
+}

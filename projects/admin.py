@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_lock import LoadedVersionForm
 from .models import Department, ImportRun, Pillar, Portfolio, Proposal, StatusUpdate
+from .services import PROPOSAL_EDITABLE_FIELDS, proposal_update
 
 
 class PillarInline(admin.TabularInline):
@@ -45,9 +47,35 @@ class ProposalAdmin(SimpleHistoryAdmin):
     list_filter = ("portfolio", "pillar", "status", "confidence", "data_source", "lead_department")
     search_fields = ("management_no", "title", "summary")
     autocomplete_fields = ("lead_department", "supporting_departments")
-    # State changes go through a status update (service), never a direct edit.
-    readonly_fields = ("status", "confidence", "progress", "last_update_at", "version")
     list_select_related = ("pillar", "lead_department")
+    form = LoadedVersionForm
+    # State changes go through a status update (service), never a direct edit; an existing
+    # proposal's master data goes through `proposal_update` with the version the form loaded.
+    STATE_FIELDS = ("status", "confidence", "progress", "last_update_at", "version")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.STATE_FIELDS
+        editable = {*PROPOSAL_EDITABLE_FIELDS, "supporting_departments"}
+        return tuple(
+            f.name
+            for f in Proposal._meta.get_fields()
+            if f.concrete and f.editable and f.name not in editable and not f.auto_created
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        editable = {*PROPOSAL_EDITABLE_FIELDS, "supporting_departments"}
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f in editable}
+        if changes:
+            proposal_update(
+                proposal=obj,
+                user=request.user,
+                expected_version=form.cleaned_data["loaded_version"],
+                **changes,
+            )
 
 
 @admin.register(StatusUpdate)

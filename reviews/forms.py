@@ -78,12 +78,44 @@ class ActionForm(forms.ModelForm):
         self.fields["due_date"].required = True
 
 
-class _ReasonMixin(forms.Form):
+STALE_FORM = _("화면을 연 뒤에 기록이 바뀌었을 수 있습니다. 새로 고친 뒤 다시 시도하세요.")
+
+
+class _VersionMixin(forms.Form):
+    """The required version of the record the form was loaded with (an optimistic lock).
+
+    Its errors are shown at the top of the form, since the field itself is hidden.
+    """
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self._errors:
+            self.add_error(None, self._errors.pop("version"))
+        return cleaned
+
+
+class _ReasonMixin(_VersionMixin):
+    """The reason of a correction and the version of the record the form was loaded with."""
+
     reason = forms.CharField(
         label=_("정정 사유"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("정정 사유와 정정한 사람이 보고회 정정 이력에 남습니다."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+    def changed_values(self) -> dict:
+        """The record's fields whose submitted value differs from the stored one."""
+        return {f: self.cleaned_data[f] for f in self._meta.fields if f in self.changed_data}
 
 
 class MinutesAmendForm(_ReasonMixin, forms.ModelForm):
@@ -105,13 +137,12 @@ class ActionAmendForm(_ReasonMixin, forms.ModelForm):
         widgets = {"due_date": DateInput}
 
 
-class ActionCompleteForm(forms.Form):
+class ActionCompleteForm(_VersionMixin):
     completion_note = forms.CharField(
         label=_("완료 내용"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("완료 내용을 적어야 합니다.")},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DueDateChangeRequestForm(forms.ModelForm):

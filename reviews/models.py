@@ -53,6 +53,8 @@ class ReviewMeeting(models.Model):
     data_source = models.CharField(
         _("자료 출처"), max_length=10, choices=DataSource.choices, default=DataSource.MANUAL
     )
+    # Optimistic lock: every service that changes the meeting bumps it.
+    version = models.PositiveIntegerField(_("버전"), default=1)
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[attending_departments])
@@ -111,6 +113,8 @@ class ProposalReview(models.Model):
     gaps = models.TextField(_("미비점"), blank=True)
     remedies = models.TextField(_("보완방안"), blank=True)
     decision = models.TextField(_("결정 사항"), blank=True)
+    # Optimistic lock: every service that changes the review bumps it.
+    version = models.PositiveIntegerField(_("버전"), default=1)
 
     history = HistoricalRecords()
 

@@ -84,8 +84,28 @@ def test_stale_version_is_refused_when_completing(client, head, action):
         {"completion_note": "완료", "version": action.version + 5},
     )
     assert response.status_code == 400
+    assert "다른 사용자가 먼저 이 조치를 수정했습니다" in response.content.decode()
     action.refresh_from_db()
-    assert action.state == ActionState.OPEN
+    assert (action.state, action.completion_note, action.version) == (ActionState.OPEN, "", 1)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("version", [None, "", "abc", "0"])
+def test_completing_without_a_version_is_refused(client, head, action, htmx, version):
+    """The version is required: a form without it (or with garbage) changes nothing."""
+    client.force_login(head)
+    data = {"completion_note": "완료"}
+    if version is not None:
+        data["version"] = version
+    response = client.post(
+        reverse("reviews:action_complete", args=[action.pk]),
+        data,
+        headers={"HX-Request": "true"} if htmx else {},
+    )
+    assert response.status_code == (200 if htmx else 400)
+    assert "새로 고친 뒤 다시 시도하세요" in response.content.decode()
+    action.refresh_from_db()
+    assert (action.state, action.completion_note, action.version) == (ActionState.OPEN, "", 1)
 
 
 # --- due-date change -------------------------------------------------------------------------

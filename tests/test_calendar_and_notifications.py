@@ -83,3 +83,27 @@ def test_notification_list_query_count_does_not_grow(client, django_assert_max_n
     with django_assert_max_num_queries(10) as large:
         client.get(reverse("reviews:notification_list"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_feed_window_uses_the_seoul_date_not_the_process_clock(client, monkeypatch):
+    """At 01:30 in Seoul (16:30 UTC the day before) the 12-month window starts from the Seoul
+    date even when the worker process's own clock zone is UTC."""
+    import time
+
+    import time_machine
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        with time_machine.travel(datetime.datetime(2026, 7, 1, 16, 30, tzinfo=datetime.UTC)):
+            seoul_today = datetime.date(2026, 7, 2)
+            since = seoul_today - datetime.timedelta(days=31 * 12)
+            inside = MeetingFactory(held_on=since)
+            outside = MeetingFactory(held_on=since - datetime.timedelta(days=1))
+            token = calendar_token_rotate(user=UserFactory(role=Role.PLANNING)).token
+            events = _events(client.get(reverse("reviews:calendar_feed", args=[token])))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert f"meeting-{inside.pk}@gwangyang-portfolio" in events
+    assert f"meeting-{outside.pk}@gwangyang-portfolio" not in events

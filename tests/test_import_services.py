@@ -368,7 +368,7 @@ def test_query_counts_are_equal_at_35_and_350_rows(planner):
 
     small, large = phases(35), phases(350)
     assert small == large
-    assert max(small) <= 20
+    assert max(small) <= 22  # two of them take and release the run's worker lock
 
 
 def test_the_templates_example_row_cannot_be_imported_as_report_data(portfolio, planner):

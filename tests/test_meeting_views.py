@@ -191,7 +191,13 @@ def test_close_then_read_only_then_audited_amendment(client, planner, deputy):
     assert review.gaps == ""
     # amendment without a reason is refused
     amend = reverse("reviews:meeting_amend_item", args=[meeting.pk, "review", review.pk])
-    data = {"feasibility": "pending", "gaps": "재원 보완", "remedies": "", "decision": ""}
+    data = {
+        "feasibility": "pending",
+        "gaps": "재원 보완",
+        "remedies": "",
+        "decision": "",
+        "version": review.version,
+    }
     assert "필수 항목입니다" in client.post(amend, data).content.decode()
     assert not MeetingAmendment.objects.exists()
     response = client.post(amend, {**data, "reason": "회의 중 발언 누락"})

@@ -19,6 +19,8 @@ from .models import ImportRun, ImportState
 from .parse import ParsedFile, parse_table
 from .plan import CHANGED, ERROR, NEW, UNCHANGED, Plan, build_plan, pillars_of
 from .readers import ImportFileError, read_table
+from .workers import claim as _claim
+from .workers import worker_lock as _worker_lock
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +87,14 @@ def import_run_create(
 
 def import_run_preview(*, run_id: int) -> ImportRun | None:
     """Make the preview of a pending run (idempotent: a run not pending is left alone)."""
-    if not ImportRun.objects.filter(pk=run_id, state=ImportState.PENDING).update(
-        state=ImportState.PREVIEWING, progress=5
-    ):
+    with _worker_lock(run_id) as held:
+        if held is False:
+            return ImportRun.objects.filter(pk=run_id).first()  # another worker is on it
+        return _preview(run_id, held)
+
+
+def _preview(run_id: int, held: bool | None) -> ImportRun | None:
+    if not _claim(run_id, ImportState.PENDING, ImportState.PREVIEWING, held):
         return ImportRun.objects.filter(pk=run_id).first()
     run = ImportRun.objects.select_related("portfolio").get(pk=run_id)
     try:
@@ -202,9 +209,14 @@ def import_run_apply(*, run_id: int) -> ImportRun | None:
     The file is compared with the database again under row locks. If the result differs from
     the preview the admin saw, nothing is written and the run gets the new preview instead.
     """
-    if not ImportRun.objects.filter(pk=run_id, state=ImportState.APPLY_PENDING).update(
-        state=ImportState.APPLYING, progress=5
-    ):
+    with _worker_lock(run_id) as held:
+        if held is False:
+            return ImportRun.objects.filter(pk=run_id).first()  # another worker is on it
+        return _apply(run_id, held)
+
+
+def _apply(run_id: int, held: bool | None) -> ImportRun | None:
+    if not _claim(run_id, ImportState.APPLY_PENDING, ImportState.APPLYING, held):
         return ImportRun.objects.filter(pk=run_id).first()
     run = ImportRun.objects.select_related("portfolio", "applied_by").get(pk=run_id)
     try:

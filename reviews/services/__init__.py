@@ -8,6 +8,7 @@ from .actions import (
     due_change_decide,
 )
 from .meetings import (
+    AmendmentConflict,
     ensure_meeting_open,
     meeting_amend,
     meeting_close,
@@ -27,6 +28,7 @@ from .reminders import (
 )
 
 __all__ = [
+    "AmendmentConflict",
     "action_cancel",
     "action_complete",
     "action_create",

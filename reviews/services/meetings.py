@@ -115,8 +115,9 @@ def review_record(*, review: ProposalReview, user: User, **changes) -> ProposalR
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.full_clean()
+    locked.version += 1
     locked._history_user = user
-    locked.save(update_fields=list(changes))
+    locked.save(update_fields=[*changes, "version"])
     return locked
 
 
@@ -131,8 +132,9 @@ def meeting_close(*, meeting: ReviewMeeting, user: User) -> ReviewMeeting:
     ensure_meeting_open(locked)
     locked.state = MeetingState.CLOSED
     locked.closed_at = timezone.now()
+    locked.version += 1
     locked._history_user = user
-    locked.save(update_fields=["state", "closed_at"])
+    locked.save(update_fields=["state", "closed_at", "version"])
     reminders_plan_for_meeting_close(locked, now=locked.closed_at)
     return locked
 
@@ -142,6 +144,20 @@ AMENDABLE = {
     ProposalReview: REVIEW_FIELDS,
     FollowUpAction: ("description", "owner_department", "due_date"),
 }
+
+
+class AmendmentConflict(ValidationError):
+    """Someone corrected the record after the form was loaded; `current` is the fresh row."""
+
+    def __init__(self, current):
+        super().__init__(
+            _(
+                "다른 사용자가 먼저 이 기록을 정정했습니다. 지금 저장된 내용을 확인한 뒤, "
+                "필요하면 다시 정정하세요. 입력하신 내용은 그대로 남겨 두었습니다."
+            ),
+            code="stale",
+        )
+        self.current = current
 
 
 def _display(value) -> str:
@@ -159,13 +175,16 @@ def meeting_amend(
     user: User,
     reason: str,
     target: ReviewMeeting | ProposalReview | FollowUpAction | None = None,
+    expected_version: int | None = None,
     **changes,
 ) -> MeetingAmendment | None:
     """Correct a closed meeting's record, keeping what changed, why and who did it.
 
     `target` is the meeting itself (default), one of its reviews or one of its actions. A
     change of an action's due date or owner re-plans its reminders. Return the amendment, or
-    None if nothing actually changed.
+    None if nothing actually changed. Views pass the `expected_version` their form was
+    loaded with: a target changed since then raises AmendmentConflict and writes nothing
+    (None is for internal callers only). Only fields whose value differs are written.
     """
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.state != MeetingState.CLOSED:
@@ -179,6 +198,8 @@ def meeting_amend(
     obj = model.objects.select_for_update().get(pk=target.pk)
     if model is not ReviewMeeting and obj.meeting_id != locked.pk:
         raise ValidationError(_("이 보고회의 기록이 아닙니다."))
+    if expected_version is not None and obj.version != expected_version:
+        raise AmendmentConflict(obj)
     diff = []
     for name, value in changes.items():
         value = value.strip() if isinstance(value, str) else value
@@ -194,11 +215,8 @@ def meeting_amend(
     obj.full_clean()
     obj._history_user = user
     obj._change_reason = reason.strip()[:100]
-    update_fields = [d["field"] for d in diff]
-    if model is FollowUpAction:
-        obj.version += 1
-        update_fields.append("version")
-    obj.save(update_fields=update_fields)
+    obj.version += 1
+    obj.save(update_fields=[*(d["field"] for d in diff), "version"])
     if model is FollowUpAction:
         reminders_replan_for_action(obj)
     amendment = MeetingAmendment(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -26,23 +27,37 @@ def meeting_amend(request, pk, target="meeting", target_pk=None):
         raise PermissionDenied
     if meeting.state != MeetingState.CLOSED:
         return redirect(meeting)
+    if target not in TARGETS:
+        raise Http404
     model, form_class = TARGETS[target]
-    obj = (
-        meeting
-        if model is ReviewMeeting
-        else get_object_or_404(model, pk=target_pk, meeting=meeting)
-    )
+    if model is ReviewMeeting:
+        if target_pk not in (None, meeting.pk):
+            raise Http404
+        obj = meeting
+    else:
+        obj = get_object_or_404(model, pk=target_pk, meeting=meeting)
     form = form_class(request.POST or None, instance=obj)
+    current_rows = None
     if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in form._meta.fields}
         try:
             amendment = services.meeting_amend(
                 meeting=meeting,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 target=obj,
-                **changes,
+                expected_version=form.cleaned_data["version"],
+                **form.changed_values(),
             )
+        except services.AmendmentConflict as conflict:
+            # Keep what the user typed, show what is stored now, and arm the form with the
+            # current version so a second, deliberate submit can go through.
+            current = conflict.current
+            current_rows = _current_values(form, current)
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = form_class(data, instance=current)
+            form.is_valid()
+            form.add_error(None, conflict)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -54,5 +69,23 @@ def meeting_amend(request, pk, target="meeting", target_pk=None):
     return render(
         request,
         "reviews/amendment_form.html",
-        {"form": form, "meeting": meeting, "target": obj},
+        {
+            "form": form,
+            "meeting": meeting,
+            "target": obj,
+            "current": current_rows,
+        },
+        status=409 if current_rows is not None else 200,
     )
+
+
+def _current_values(form, current) -> list[tuple[str, str]]:
+    """(label, stored value) of each correctable field, for the conflict notice."""
+    rows = []
+    for name in form._meta.fields:
+        field = current._meta.get_field(name)
+        value = getattr(current, name)
+        if field.choices:
+            value = getattr(current, f"get_{name}_display")()
+        rows.append((str(field.verbose_name), "" if value is None else str(value)))
+    return rows
