@@ -54,18 +54,26 @@ def action_create(
     return action
 
 
-@transaction.atomic
-def action_complete(
-    *, action: FollowUpAction, user: User, note: str, expected_version: int | None = None
-) -> FollowUpAction:
-    """Mark an open action done with a completion note."""
+def _lock_open_action(action, expected_version: int | None, not_open_message) -> FollowUpAction:
+    """Lock an action row; refuse a stale version (optimistic lock) or an action not open."""
     locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
     if expected_version is not None and locked.version != expected_version:
         raise ValidationError(
             _("다른 사용자가 먼저 이 조치를 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
         )
     if locked.state != ActionState.OPEN:
-        raise ValidationError(_("진행 중인 조치만 완료 처리할 수 있습니다."))
+        raise ValidationError(not_open_message)
+    return locked
+
+
+@transaction.atomic
+def action_complete(
+    *, action: FollowUpAction, user: User, note: str, expected_version: int | None = None
+) -> FollowUpAction:
+    """Mark an open action done with a completion note."""
+    locked = _lock_open_action(
+        action, expected_version, _("진행 중인 조치만 완료 처리할 수 있습니다.")
+    )
     if not note.strip():
         raise ValidationError({"completion_note": _("완료 내용을 적어야 합니다.")})
     locked.state = ActionState.DONE
@@ -83,13 +91,7 @@ def action_cancel(
     *, action: FollowUpAction, user: User, reason: str, expected_version: int | None = None
 ) -> FollowUpAction:
     """Cancel an open action; its pending reminders are cancelled in the same transaction."""
-    locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _("다른 사용자가 먼저 이 조치를 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
-        )
-    if locked.state != ActionState.OPEN:
-        raise ValidationError(_("진행 중인 조치만 취소할 수 있습니다."))
+    locked = _lock_open_action(action, expected_version, _("진행 중인 조치만 취소할 수 있습니다."))
     if not reason.strip():
         raise ValidationError({"completion_note": _("취소 사유를 적어야 합니다.")})
     locked.state = ActionState.CANCELLED
