@@ -23,6 +23,10 @@ class ProposalFilterSet(django_filters.FilterSet):
         method="filter_department",
         empty_label=_("전체"),
     )
+    # The dashboard links here with its own filter: the exact lead department only.
+    lead_department = django_filters.ModelChoiceFilter(
+        label=_("주관부서"), queryset=Department.objects.all(), empty_label=_("전체")
+    )
     status = django_filters.MultipleChoiceFilter(
         label=_("추진 상태"),
         choices=ProposalStatus.choices,
@@ -65,7 +69,15 @@ class ProposalFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Proposal
-        fields = ["q", "pillar", "department", "status", "confidence", "stale_days"]
+        fields = [
+            "q",
+            "pillar",
+            "department",
+            "lead_department",
+            "status",
+            "confidence",
+            "stale_days",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()

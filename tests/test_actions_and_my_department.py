@@ -312,3 +312,31 @@ def test_approval_re_plans_the_action_reminders_for_the_new_date(head):
     pending = Reminder.objects.filter(action=action, state=ReminderState.PENDING)
     assert pending.exists()
     assert {r.planned_for_due for r in pending} == {change.new_due_date}
+
+
+# Session, user, nav unread count, the action, its due changes with requesters and deciders,
+# and the session's save. Measured; what matters is that it does not grow with the history.
+ERROR_PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("decided", [1, 6])
+def test_refused_due_change_page_reads_a_fixed_number_of_queries(
+    client, head, action, decided, django_assert_num_queries
+):
+    """The 400 re-render after a bad due-change request names every past decider without
+    one query per request (deciders are prefetched like on the detail page)."""
+    for n in range(decided):
+        DueChangeFactory(
+            action=action,
+            requested_by=head,
+            state=DueDateChangeState.REJECTED,
+            decided_by=UserFactory(role=Role.PLANNING, first_name=f"결정자{n}"),
+            decided_at=timezone.now(),
+        )
+    client.force_login(head)
+    url = reverse("reviews:action_request_due_change", args=[action.pk])
+    with django_assert_num_queries(ERROR_PAGE_QUERIES):
+        response = client.post(url, {"new_due_date": "", "reason": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert all(f"결정자{n}" in html for n in range(decided))

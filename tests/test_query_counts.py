@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 SIZES = [1, 10]  # × the report's 35 proposals
 # Budgets: user + the nav's unread-notification count (the session comes from the cache and
 # is written at most once a minute), then the page's own reads.
-LIST_QUERIES = 7
+# The list's form reads the department choices twice: "부서(주관·협조)" and "주관부서".
+LIST_QUERIES = 8
 DETAIL_QUERIES = 13
 MY_DEPARTMENT_QUERIES = 6
 

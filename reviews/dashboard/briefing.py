@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.models import Confidence, ProposalStatus
 
@@ -88,6 +89,24 @@ def briefing_rows(dashboard: Dashboard) -> list[tuple[str, list[list]]]:
         (_("부서별 후속조치"), departments),
         (_("다가오는 기한(14일)"), upcoming),
     ]
+
+
+def demo_notice(dashboard: Dashboard) -> str:
+    """Say how many of the briefing's proposals are demo (invented) rows; '' when none are."""
+    if not dashboard.demo_count:
+        return ""
+    return ngettext(
+        "이 브리핑의 사업 %(total)s건 중 %(demo)s건은 데모(가상) 자료입니다.",
+        "이 브리핑의 사업 %(total)s건 중 %(demo)s건은 데모(가상) 자료입니다.",
+        dashboard.demo_count,
+    ) % {"total": dashboard.total, "demo": dashboard.demo_count}
+
+
+def briefing_author(dashboard: Dashboard) -> str:
+    """The briefing's author line: the city's name alone only when no demo row is in it."""
+    if dashboard.demo_count:
+        return _("광양시 포트폴리오 (데모 자료 포함)")
+    return _("광양시")
 
 
 def briefing_title(dashboard: Dashboard) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from projects.models import Confidence, ProposalStatus
 
 from . import charts
-from .selectors import DEPARTMENT_SORTS, Dashboard
+from .selectors import ACTIVE_EXCLUDED, DEPARTMENT_SORTS, Dashboard
 
 # Department-table columns: URL sort key, heading, whether the first click sorts descending.
 NUMERIC_SORTS = [key for key in DEPARTMENT_SORTS if key != "department"]
@@ -22,7 +22,15 @@ def proposal_list_url(**params) -> str:
     return f"{base}?{query}" if query else base
 
 
-def _matrix(dashboard: Dashboard, department_id):
+def _status_url(status, statuses, **params) -> str | None:
+    """Link to one status's proposals; none when the dashboard's status filter leaves it out
+    (the dashboard counts 0 there, the list would show them all)."""
+    if statuses and status not in statuses:
+        return None
+    return proposal_list_url(**params, status=status)
+
+
+def _matrix(dashboard: Dashboard, department_id, statuses):
     rows = []
     for pillar, cells, total in dashboard.pillars:
         pillar_id = pillar.pk if pillar else None
@@ -30,9 +38,7 @@ def _matrix(dashboard: Dashboard, department_id):
         for status in ProposalStatus:
             count = cells.get(status.value, 0)
             url = (
-                proposal_list_url(
-                    pillar=pillar_id, status=status.value, lead_department=department_id
-                )
+                _status_url(status.value, statuses, pillar=pillar_id, lead_department=department_id)
                 if pillar_id
                 else None
             )
@@ -42,7 +48,9 @@ def _matrix(dashboard: Dashboard, department_id):
                 "pillar": pillar,
                 "cells": row_cells,
                 "total": total,
-                "url": proposal_list_url(pillar=pillar_id, lead_department=department_id)
+                "url": proposal_list_url(
+                    pillar=pillar_id, lead_department=department_id, status=statuses
+                )
                 if pillar_id
                 else None,
             }
@@ -51,14 +59,14 @@ def _matrix(dashboard: Dashboard, department_id):
         {
             "status": status,
             "count": dashboard.status_counts.get(status.value, 0),
-            "url": proposal_list_url(status=status.value, lead_department=department_id),
+            "url": _status_url(status.value, statuses, lead_department=department_id),
         }
         for status in ProposalStatus
     ]
     return rows, columns
 
 
-def _status_rows(dashboard: Dashboard, pillar_id, department_id):
+def _status_rows(dashboard: Dashboard, pillar_id, department_id, statuses):
     base = dashboard.base_status_counts
     rows = []
     for status in ProposalStatus:
@@ -70,15 +78,15 @@ def _status_rows(dashboard: Dashboard, pillar_id, department_id):
                 "count": count,
                 "base": before,
                 "delta": None if before is None else count - before,
-                "url": proposal_list_url(
-                    status=status.value, pillar=pillar_id, lead_department=department_id
+                "url": _status_url(
+                    status.value, statuses, pillar=pillar_id, lead_department=department_id
                 ),
             }
         )
     return rows
 
 
-def _confidence_rows(dashboard: Dashboard, pillar_id, department_id):
+def _confidence_rows(dashboard: Dashboard, pillar_id, department_id, statuses):
     total = dashboard.total or 1
     rows = []
     for grade in Confidence:
@@ -90,7 +98,10 @@ def _confidence_rows(dashboard: Dashboard, pillar_id, department_id):
                 "count": count,
                 "percent": round(100 * count / total, 1),
                 "url": proposal_list_url(
-                    confidence=grade.value, pillar=pillar_id, lead_department=department_id
+                    confidence=grade.value,
+                    pillar=pillar_id,
+                    lead_department=department_id,
+                    status=statuses,
                 ),
             }
         )
@@ -115,24 +126,46 @@ def _sort_links(params: list[tuple[str, str]], current: str):
     return links
 
 
-def dashboard_context(dashboard: Dashboard, *, params, pillar_id, department_id) -> dict:
-    """Return the template context of the dashboard's body."""
-    matrix, columns = _matrix(dashboard, department_id)
-    confidence_rows, unrated = _confidence_rows(dashboard, pillar_id, department_id)
+def _stale_url(dashboard: Dashboard, pillar_id, department_id, statuses) -> str:
+    """Link to the stale proposals the dashboard counts: not updated for GP_STALE_DAYS days,
+    finished and dropped ones left out (the list's stale_days alone would include them)."""
+    active = [
+        s
+        for s in ProposalStatus.values
+        if s not in ACTIVE_EXCLUDED and (not statuses or s in statuses)
+    ]
+    return proposal_list_url(
+        stale_days=dashboard.stale_days,
+        pillar=pillar_id,
+        lead_department=department_id,
+        status=active,
+    )
+
+
+def dashboard_context(
+    dashboard: Dashboard, *, params, pillar_id, department_id, statuses=()
+) -> dict:
+    """Return the template context of the dashboard's body.
+
+    Every link into the proposal list carries the dashboard's filters under the list's own
+    parameter names (pillar, lead_department, status, stale_days), so the list shows exactly
+    the proposals a figure counts.
+    """
+    statuses = list(statuses or [])
+    matrix, columns = _matrix(dashboard, department_id, statuses)
+    confidence_rows, unrated = _confidence_rows(dashboard, pillar_id, department_id, statuses)
     query = urlencode([(k, v) for k, v in params if k != "sort"])
     return {
         "d": dashboard,
         "matrix": matrix,
         "matrix_columns": columns,
-        "status_rows": _status_rows(dashboard, pillar_id, department_id),
+        "status_rows": _status_rows(dashboard, pillar_id, department_id, statuses),
         "confidence_rows": confidence_rows,
         "unrated": unrated,
         "bars": charts.status_bars(dashboard.pillars),
         "line": charts.progress_line(dashboard.trend),
         "sort_links": _sort_links(params, dashboard.department_sort),
-        "stale_url": proposal_list_url(
-            stale="true", pillar=pillar_id, lead_department=department_id
-        ),
+        "stale_url": _stale_url(dashboard, pillar_id, department_id, statuses),
         "query": query,
         "departments": [
             (row, proposal_list_url(lead_department=row.department_id) if row.department_id else "")

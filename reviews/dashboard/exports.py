@@ -10,12 +10,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .briefing import briefing_rows, briefing_title
+from .briefing import briefing_author, briefing_rows, briefing_title, demo_notice
 from .pdf import briefing_pdf  # noqa: F401  (re-exported: one module for every download)
 from .selectors import Dashboard
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
 BOLD = Font(bold=True)
+DEMO_FILL = PatternFill("solid", fgColor="FFF0E0")
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -27,12 +28,18 @@ def _save(workbook: Workbook) -> bytes:
 def briefing_xlsx(dashboard: Dashboard) -> bytes:
     """Return the briefing as one worksheet set to print on a single A4 page."""
     workbook = Workbook()
+    workbook.properties.creator = briefing_author(dashboard)
     sheet = workbook.active
     sheet.title = _("브리핑")
     title, sub = briefing_title(dashboard)
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([sub])
+    notice = demo_notice(dashboard)
+    if notice:
+        sheet.append([notice])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True, color="6B2D00")
+        sheet.cell(sheet.max_row, 1).fill = DEMO_FILL
     for heading, table in briefing_rows(dashboard):
         sheet.append([])
         sheet.append([heading])

@@ -1,4 +1,10 @@
-"""The dashboard's filters, named like the proposal list's so one query string serves both."""
+"""The dashboard's filters.
+
+`pillar`, `lead_department` and `status` mean the same on the proposal list (ProposalFilterSet),
+so the dashboard's query string also filters the list and its XLSX export. `period` and `sort`
+are the dashboard's own and the list ignores them. Note the list's `department` is a different
+filter (lead OR supporting department); the dashboard counts by lead department only.
+"""
 
 import django_filters
 from django import forms

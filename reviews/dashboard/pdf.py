@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -13,7 +14,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from .briefing import briefing_rows, briefing_title
+from .briefing import briefing_author, briefing_rows, briefing_title, demo_notice
 from .selectors import Dashboard
 
 FONT = "HYGothic-Medium"
@@ -34,6 +35,19 @@ def _styles():
         ),
         "h2": ParagraphStyle("h2", fontName=FONT, fontSize=11, leading=14, spaceBefore=6),
         "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10),
+        "notice": ParagraphStyle(
+            "notice",
+            fontName=FONT,
+            fontSize=9.5,
+            leading=12,
+            textColor=colors.HexColor("#6b2d00"),
+            backColor=colors.HexColor("#fff0e0"),
+            borderColor=colors.HexColor("#b35c00"),
+            borderWidth=0.6,
+            borderPadding=3,
+            spaceBefore=5,
+            spaceAfter=3,
+        ),
     }
 
 
@@ -66,11 +80,14 @@ def briefing_pdf(dashboard: Dashboard) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title="광양시 미래 신성장 사업 점검 브리핑",
-        author="광양시",
+        title=_("광양시 미래 신성장 사업 점검 브리핑"),
+        author=briefing_author(dashboard),
     )
     title, sub = briefing_title(dashboard)
     story: list[Flowable] = [Paragraph(title, styles["title"]), Paragraph(sub, styles["sub"])]
+    notice = demo_notice(dashboard)
+    if notice:
+        story.append(Paragraph(notice, styles["notice"]))
     width = doc.width
     for heading, rows in briefing_rows(dashboard):
         if len(rows) > DEPARTMENT_ROWS + 1:

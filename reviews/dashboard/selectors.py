@@ -16,7 +16,14 @@ from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Confidence, Pillar, Proposal, ProposalStatus, StatusUpdate
+from projects.models import (
+    Confidence,
+    DataSource,
+    Pillar,
+    Proposal,
+    ProposalStatus,
+    StatusUpdate,
+)
 
 from ..models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
 from .filters import DashboardFilterSet
@@ -131,6 +138,7 @@ class Dashboard:
     upcoming: list[FollowUpAction]
     upcoming_count: int
     trend: list[tuple[datetime.date, float]] = field(default_factory=list)
+    demo_count: int = 0  # how many of the `total` proposals are demo (invented) rows
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -159,6 +167,8 @@ def _proposal_totals(proposals, stale_cutoff):
         "progress_sum": Coalesce(Sum("progress"), 0),
         "stale": Count("id", filter=stale_q & ~Q(status__in=ACTIVE_EXCLUDED)),
         "conf_none": Count("id", filter=Q(confidence__isnull=True)),
+        # Invented rows are counted in the same query so every output can say how many.
+        "demo": Count("id", filter=Q(data_source=DataSource.DEMO)),
     }
     for value in ProposalStatus.values:
         aggregates[f"s_{value}"] = Count("id", filter=Q(status=value))
@@ -438,4 +448,5 @@ def dashboard_build(
         upcoming=upcoming,
         upcoming_count=follow_ups["upcoming"],
         trend=_trend(proposals, totals["total"], totals["progress_sum"], today),
+        demo_count=totals["demo"],
     )

@@ -67,7 +67,11 @@ def dashboard(request):
         filterset, data = _build(request, params)
         pillar_id, department_id = _ids(filterset)
         context = dashboard_context(
-            data, params=params, pillar_id=pillar_id, department_id=department_id
+            data,
+            params=params,
+            pillar_id=pillar_id,
+            department_id=department_id,
+            statuses=filterset.value("status"),
         )
         context["filter"] = filterset
         return render_to_string("reviews/dashboard/_body.html", context)

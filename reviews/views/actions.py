@@ -28,6 +28,11 @@ def _actions():
     return FollowUpAction.objects.select_related("meeting", "proposal", "owner_department")
 
 
+def _with_due_changes():
+    """The actions with everything the detail page reads (one query per relation, any size)."""
+    return _actions().prefetch_related("due_changes__requested_by", "due_changes__decided_by")
+
+
 def _apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
@@ -49,7 +54,7 @@ class ActionDetailView(DetailView):
     template_name = ACTION_TEMPLATE
 
     def get_queryset(self):
-        return _actions().prefetch_related("due_changes__requested_by", "due_changes__decided_by")
+        return _with_due_changes()
 
     def get_object(self, queryset=None):
         action = super().get_object(queryset)
@@ -80,7 +85,7 @@ class ActionDetailView(DetailView):
 def _render_detail(request, action, status=400, **forms):
     view = ActionDetailView()
     view.setup(request, pk=action.pk)
-    view.object = _actions().prefetch_related("due_changes__requested_by").get(pk=action.pk)
+    view.object = _with_due_changes().get(pk=action.pk)
     context = view.get_context_data(object=view.object, **forms)
     return TemplateResponse(request, ACTION_TEMPLATE, context, status=status)
 
