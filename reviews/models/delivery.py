@@ -1,0 +1,160 @@
+"""Reminders planned in the database, and the in-app notifications they leave."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .actions import FollowUpAction
+from .meetings import ReviewMeeting
+
+
+class ReminderKind(models.TextChoices):
+    CLOSE_SUMMARY = "close_summary", _("보고회 종료 요약(부서)")
+    CHAIR_SUMMARY = "chair_summary", _("보고회 종료 요약(주재자)")
+    BEFORE_DUE = "before_due", _("기한 전 알림")
+    DUE_TOMORROW = "due_tomorrow", _("기한 하루 전 알림")
+    OVERDUE = "overdue", _("기한 경과 알림")
+    ESCALATION = "escalation", _("주재자 보고(장기 지연)")
+    WEEKLY_DIGEST = "weekly_digest", _("주간 요약")
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", _("대기")
+    SENDING = "sending", _("발송중")
+    SENT = "sent", _("발송 완료")
+    CANCELLED = "cancelled", _("취소")
+    FAILED = "failed", _("발송 실패")
+
+
+class Reminder(models.Model):
+    """A planned message: what, to whom, when due, when sent. The database is the truth."""
+
+    kind = models.CharField(_("종류"), max_length=20, choices=ReminderKind.choices)
+    # A natural key (kind, subject, recipient, due slot); unique so a duplicate cannot exist.
+    key = models.CharField(_("중복 방지 키"), max_length=200, unique=True)
+    action = models.ForeignKey(
+        FollowUpAction,
+        verbose_name=_("후속조치"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    meeting = models.ForeignKey(
+        ReviewMeeting,
+        verbose_name=_("보고회"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("받는 사람"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient_department = models.ForeignKey(
+        "projects.Department",
+        verbose_name=_("받는 부서"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient_email = models.EmailField(_("받는 주소"), blank=True)
+    # The action's due date this reminder was planned for; a different current due date
+    # means the plan is stale and the row is cancelled instead of sent.
+    planned_for_due = models.DateField(_("기준 기한"), null=True, blank=True)
+    due_at = models.DateTimeField(_("발송 예정"), db_index=True)
+    state = models.CharField(
+        _("상태"), max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING
+    )
+    claimed_at = models.DateTimeField(_("발송 시작"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("발송일시"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
+    last_error = models.TextField(_("마지막 오류"), blank=True)
+    created_at = models.DateTimeField(_("생성일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("알림")
+        verbose_name_plural = _("알림")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="reminder_state_due_idx"),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(state="sending"),
+                name="reminder_sending_claim_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False),
+                name="reminder_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(claimed_at__isnull=False),
+                name="reminder_sending_has_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | Q(recipient_department__isnull=False),
+                name="reminder_has_recipient",
+                violation_error_message=_("받는 사람이나 받는 부서가 있어야 합니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} {self.due_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"
+        )
+
+    @property
+    def message_id(self) -> str:
+        """Return a stable Message-ID so a resend after a crash is recognisable."""
+        return f"<reminder-{self.pk}-{self.key.replace(':', '.')}@gwangyang-portfolio>"
+
+
+class Notification(models.Model):
+    """An in-app notice for one user; unread until read_at is set."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("사용자"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    reminder = models.ForeignKey(
+        Reminder,
+        verbose_name=_("알림"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    title = models.CharField(_("제목"), max_length=200)
+    body = models.TextField(_("내용"), blank=True)
+    url = models.CharField(_("링크"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("생성일시"), default=timezone.now)
+    read_at = models.DateTimeField(_("읽은 시각"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("알림함")
+        verbose_name_plural = _("알림함")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "reminder"], name="notification_once_per_reminder"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+# Meeting amendments and calendar feed tokens live in their own module to keep this one short.
