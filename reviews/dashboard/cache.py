@@ -18,7 +18,7 @@ from django.utils import translation
 
 from projects.models import Department, Pillar, Proposal, StatusUpdate
 
-from ..models import FollowUpAction, ReviewMeeting
+from ..models import FollowUpAction, Notification, ReviewMeeting
 
 TIMEOUT = 60
 
@@ -47,11 +47,25 @@ def _version_sql() -> str:
     return f"SELECT {parts}"
 
 
-def portfolio_version() -> str:
-    """Return a string that changes whenever a proposal, update, follow-up or meeting does."""
+def portfolio_version(request=None) -> str:
+    """Return a string that changes whenever a proposal, update, follow-up or meeting does.
+
+    Given the request, the same round trip also counts the reader's unread notifications and
+    stores the count where `reviews.selectors.unread_notification_count` finds it.
+    """
+    sql, params = _version_sql(), []
+    with_unread = request is not None and request.user.is_authenticated
+    if with_unread:
+        sql += (
+            f', (SELECT count(*) FROM "{Notification._meta.db_table}"'  # noqa: S608
+            ' WHERE "user_id" = %s AND "read_at" IS NULL)'
+        )
+        params.append(request.user.pk)
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
-        row = cursor.fetchone()
+        cursor.execute(sql, params)
+        row = list(cursor.fetchone())
+    if with_unread:
+        request._unread_notification_count = row.pop()
     return "|".join("" if v is None else str(v) for v in row)
 
 

@@ -57,7 +57,7 @@ def dashboard(request):
     _check(request)
     params = _params(request)
     key = cache.cache_key(
-        version=cache.portfolio_version(),
+        version=cache.portfolio_version(request),
         today=timezone.localdate(),
         params=params,
         extra=f"stale={settings.GP_STALE_DAYS}",
