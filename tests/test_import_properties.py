@@ -4,14 +4,22 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
 from projects.importer.columns import HEADERS
 from projects.importer.models import ImportState
 from projects.importer.readers import ImportFileError, read_table
-from projects.importer.services import import_run_create, import_run_preview, preview_file
+from projects.importer.services import (
+    import_run_apply,
+    import_run_create,
+    import_run_preview,
+    import_run_request_apply,
+    preview_file,
+)
 from projects.models import Department, Proposal
 
 from .factories import PillarFactory, PortfolioFactory, UserFactory
@@ -142,6 +150,34 @@ def test_the_service_records_a_verdict_for_any_rows(portfolio, planner, rows):
     run = import_run_preview(run_id=run.pk)
     assert run.state in (ImportState.READY, ImportState.INVALID)
     assert_nothing_written()
+
+
+@PROPERTY_SETTINGS
+@given(rows=st.lists(st.lists(cell, max_size=11), min_size=1, max_size=5))
+@example(rows=[["A-01", 1, "유효한 사업"], ["A-02", "2", "둘째 사업", "새부서"]])
+def test_applying_any_rows_writes_all_of_a_valid_file_or_nothing(portfolio, planner, rows):
+    """Through apply too: a file with errors is refused and writes nothing; a valid file
+    writes exactly its new rows, and applying it again changes nothing."""
+    with transaction.atomic():  # each example starts from an empty portfolio
+        _apply_and_check(portfolio, planner, xlsx(rows))
+        transaction.set_rollback(True)
+
+
+def _apply_and_check(portfolio, planner, data):
+    run = import_run_create(portfolio=portfolio, user=planner, file_name="r.xlsx", data=data)
+    run = import_run_preview(run_id=run.pk)
+    if run.state == ImportState.INVALID:
+        with pytest.raises(ValidationError):
+            import_run_request_apply(run=run, user=planner, confirm_new_departments=True)
+        assert_nothing_written()
+        return
+    import_run_request_apply(run=run, user=planner, confirm_new_departments=True)
+    applied = import_run_apply(run_id=run.pk)
+    assert applied.state == ImportState.APPLIED, applied.message
+    assert Proposal.objects.count() == applied.rows_new
+    again = import_run_create(portfolio=portfolio, user=planner, file_name="r.xlsx", data=data)
+    again = import_run_preview(run_id=again.pk)
+    assert again.rows_new == again.rows_changed == 0
 
 
 def test_a_zip_bomb_shaped_package_is_refused():
