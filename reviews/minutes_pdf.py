@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as t
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -52,52 +53,53 @@ def minutes_pdf(meeting, out) -> None:
         bottomMargin=15 * mm,
         title=meeting.title,
     )
-    demo = " [데모]" if meeting.data_source == "demo" else ""
+    demo = " [" + t("데모") + "]" if meeting.data_source == "demo" else ""
     departments = ", ".join(d.name for d in meeting.attending_departments.all())
     story = [
         _p(f"{meeting.title}{demo}", H1),
         _p(
-            f"개최일: {meeting.held_on:%Y-%m-%d}   주재: {meeting.chair_display or '미정'}   "
-            f"상태: {meeting.get_state_display()}"
+            f"{t('개최일')}: {meeting.held_on:%Y-%m-%d}   "
+            f"{t('주재')}: {meeting.chair_display or t('미정')}   "
+            f"{t('상태')}: {meeting.get_state_display()}"
         ),
-        _p(f"참석 부서: {departments or '기록 없음'}"),
+        _p(f"{t('참석 부서')}: {departments or t('기록 없음')}"),
         Spacer(1, 4 * mm),
     ]
     if meeting.minutes:
-        story += [_p("회의록", H2), _p(meeting.minutes)]
-    story += [_p("사업 검토", H2)]
+        story += [_p(t("회의록"), H2), _p(meeting.minutes)]
+    story += [_p(t("사업 검토"), H2)]
     reviews = [
         (r.proposal.title, r.get_feasibility_display(), r.gaps, r.remedies, r.decision)
         for r in meeting.reviews.all()
     ]
     story.append(
         _table(
-            ["사업", "타당성", "미비점", "보완방안", "결정"],
-            reviews or [["안건 없음"] + [""] * 4],
+            [t("사업"), t("타당성"), t("미비점"), t("보완방안"), t("결정")],
+            reviews or [[t("안건이 없습니다.")] + [""] * 4],
             [50 * mm, 20 * mm, 37 * mm, 37 * mm, 36 * mm],
         )
     )
-    story += [_p("후속조치", H2)]
+    story += [_p(t("후속조치"), H2)]
     actions = [
         (
             a.get_kind_display(),
             a.description,
-            a.owner_department or "미지정",
-            a.due_date.isoformat() if a.due_date else "미정",
+            a.owner_department or t("미지정"),
+            a.due_date.isoformat() if a.due_date else t("미정"),
             a.get_state_display(),
         )
         for a in meeting.actions.all()
     ]
     story.append(
         _table(
-            ["유형", "내용", "담당 부서", "기한", "상태"],
-            actions or [["후속조치 없음"] + [""] * 4],
+            [t("유형"), t("내용"), t("담당 부서"), t("기한"), t("상태")],
+            actions or [[t("후속조치가 없습니다.")] + [""] * 4],
             [28 * mm, 72 * mm, 32 * mm, 24 * mm, 24 * mm],
         )
     )
     amendments = list(meeting.amendments.all())
     if amendments:
-        story += [_p("정정 이력", H2)]
+        story += [_p(t("정정 이력"), H2)]
         rows = [
             (
                 f"{a.amended_at:%Y-%m-%d %H:%M}",
@@ -110,7 +112,7 @@ def minutes_pdf(meeting, out) -> None:
         ]
         story.append(
             _table(
-                ["일시", "정정자", "대상", "변경", "사유"],
+                [t("일시"), t("정정자"), t("대상"), t("변경"), t("사유")],
                 rows,
                 [26 * mm, 22 * mm, 38 * mm, 60 * mm, 34 * mm],
             )

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from accounts.models import Role, User
@@ -43,14 +44,14 @@ def calendar_feed(*, user: User, today: datetime.date, months_back: int = 12) ->
     cal = Calendar()
     cal.add("prodid", "-//Gwangyang City//Portfolio//KO")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "광양시 신성장 사업 보고회·후속조치")
+    cal.add("x-wr-calname", _("광양시 신성장 사업 보고회·후속조치"))
     cal.add("x-wr-timezone", "Asia/Seoul")
     since = today - datetime.timedelta(days=31 * months_back)
     stamp = timezone.now()
     for meeting in ReviewMeeting.objects.filter(held_on__gte=since).order_by("held_on"):
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@{HOST}")
-        event.add("summary", f"[보고회] {meeting.title}")
+        event.add("summary", f"[{_('보고회')}] {meeting.title}")
         event.add("dtstart", meeting.held_on)
         event.add("dtend", meeting.held_on + datetime.timedelta(days=1))
         event.add("dtstamp", stamp)
@@ -61,8 +62,8 @@ def calendar_feed(*, user: User, today: datetime.date, months_back: int = 12) ->
     for action in _actions_for(user):
         event = Event()
         event.add("uid", f"action-{action.pk}@{HOST}")
-        owner = action.owner_department.name if action.owner_department_id else "담당 미지정"
-        event.add("summary", f"[후속조치 기한] {action.get_kind_display()} · {owner}")
+        owner = action.owner_department.name if action.owner_department_id else _("담당 미지정")
+        event.add("summary", f"[{_('후속조치 기한')}] {action.get_kind_display()} · {owner}")
         event.add("description", action.description)
         event.add("dtstart", action.due_date)
         event.add("dtend", action.due_date + datetime.timedelta(days=1))

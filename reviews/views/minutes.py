@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -71,7 +71,9 @@ def calendar_feed_view(request, token):
     row = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
     if row is None or not row.user.is_active:
         raise Http404
-    body = calendar_feed(user=row.user, today=timezone.localdate())
+    # Calendar apps send their own Accept-Language, not the official's: the feed is in Korean.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = calendar_feed(user=row.user, today=timezone.localdate())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gwangyang-portfolio.ics"'
     return response
