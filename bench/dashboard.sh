@@ -13,6 +13,7 @@ DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-2}
+GTHREADS=${GTHREADS:-1}  # gunicorn threads per worker; 1 = sync workers
 PORT=${BENCH_PORT:-8795}
 DB=${BENCH_DB:-gwangyang_bench}
 OUT=${BENCH_OUT:-bench/results.md}
@@ -80,7 +81,7 @@ print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
 PY
 )
   .venv/bin/gunicorn gwangyang_portfolio.wsgi:application --bind "127.0.0.1:$PORT" \
-    --workers "$WORKERS" --access-logfile /dev/null --error-logfile "$GP_VAR_DIR/gunicorn.log" &
+    --workers "$WORKERS" --threads "$GTHREADS" --access-logfile /dev/null --error-logfile "$GP_VAR_DIR/gunicorn.log" &
   gunicorn_pid=$!
   for _ in $(seq 1 60); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE/reviews/dashboard/")
@@ -104,7 +105,7 @@ PY
 done
 
 {
-  echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) CPU(s); gunicorn $WORKERS sync workers; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s."
+  echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) CPU(s); gunicorn $WORKERS workers × $GTHREADS thread(s); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s."
   echo
   cat "$OUT.tmp"
   echo
