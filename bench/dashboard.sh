@@ -73,7 +73,7 @@ from accounts.models import User
 user = User.objects.get(username="deputy")
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.set_expiry(24 * 3600)
 session.save()

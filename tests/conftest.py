@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
+from reviews.dashboard import version
+
 from .factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
 
 
@@ -44,3 +46,22 @@ def proposal(head):
 @pytest.fixture
 def viewer(db):
     return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def _portfolio_version_bumps_at_once(request):
+    """Fire the portfolio version triggers at each statement in tests that never commit.
+
+    In production they fire at commit (deferrable constraint triggers). A test wrapped in one
+    rolled-back transaction never commits, so here they fire at once, as each commit would.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = "db" in request.fixturenames or marker is not None
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if uses_db and not transactional:
+        request.getfixturevalue("db")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {version.TRIGGER} IMMEDIATE")
+    yield

@@ -31,6 +31,14 @@ client.force_login(User.objects.get(username="planning"))
 for path in ("/reviews/meetings/new/", "/proposals/import/", "/accounts/users/",
              "/reviews/dashboard/briefing.pdf", "/reviews/dashboard/briefing.xlsx"):
     assert client.get(path).status_code == 200, path
+# SQLite's version triggers: a write that bypasses the services still reaches the dashboard.
+from projects.models import Proposal
+from reviews.dashboard import version
+assert version.installed_tables() == version.watched_tables()
+client.force_login(User.objects.get(username="deputy"))
+before, _ = version.read()
+Proposal.objects.filter(pk=1).update(title="SQLITE-TRIGGER-PROBE")
+assert version.read()[0] != before
 from gwangyang_portfolio.celery import app
 with app.connection_for_write() as conn:
     conn.ensure_connection(max_retries=1)

@@ -11,6 +11,7 @@ from .actions import (
 )
 from .delivery import Notification, Reminder, ReminderKind, ReminderState
 from .meetings import Feasibility, MeetingState, ProposalReview, ReviewMeeting
+from .version import PortfolioVersion
 
 __all__ = [
     "ActionKind",
@@ -24,6 +25,7 @@ __all__ = [
     "MeetingAmendment",
     "MeetingState",
     "Notification",
+    "PortfolioVersion",
     "ProposalReview",
     "Reminder",
     "ReminderKind",

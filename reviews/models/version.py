@@ -1,0 +1,30 @@
+"""The portfolio version: one row that database triggers move whenever the dashboard's data does.
+
+The triggers (installed by `reviews.dashboard.version` after every migrate) watch every table
+the dashboard reads, so a write of any kind moves this row: the services, the admin, a
+`QuerySet.update`, a bulk import or raw SQL. The dashboard cache is keyed on it.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioVersion(models.Model):
+    """The single row (id 1) the version triggers bump; never written by application code."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    # PostgreSQL: the transaction that bumped it last (unique, never reused); SQLite: 0.
+    txid = models.BigIntegerField(_("마지막 변경 트랜잭션"), default=0)
+    bumps = models.BigIntegerField(_("변경 횟수"), default=0)
+    bumped_at = models.DateTimeField(_("마지막 변경 시각"), null=True)
+
+    class Meta:
+        verbose_name = _("포트폴리오 버전")
+        verbose_name_plural = _("포트폴리오 버전")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="portfolio_version_single_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.txid}.{self.bumps}"
