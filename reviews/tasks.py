@@ -1,4 +1,4 @@
-"""Celery jobs of the reminders: thin wrappers over reviews.services.reminders.
+"""Celery jobs of the reminders: thin wrappers over reviews.services (reminders, reminder_delivery).
 
 The database decides what is due; tasks carry only IDs and are safe to run twice.
 """
@@ -11,7 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .services import reminders
+from .services import reminder_delivery, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def dispatch_due_reminders() -> int:
     """Claim due reminder rows in bounded batches and enqueue one send task per row."""
     total = 0
     for _ in range(settings.REMINDER_DISPATCH_MAX_BATCHES):
-        ids = reminders.reminders_claim_due(
+        ids = reminder_delivery.reminders_claim_due(
             limit=settings.REMINDER_DISPATCH_BATCH, on_claimed=_enqueue_sends
         )
         total += len(ids)
@@ -60,7 +60,7 @@ def dispatch_due_reminders() -> int:
 )
 def send_reminder(reminder_id: int) -> str:
     """Deliver one claimed reminder (e-mail + in-app notification), at most once per claim."""
-    outcome = reminders.reminder_deliver(reminder_id=reminder_id)
+    outcome = reminder_delivery.reminder_deliver(reminder_id=reminder_id)
     if outcome == "missing":
         logger.info("reminder %s no longer exists", reminder_id)
     return outcome

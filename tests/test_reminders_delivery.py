@@ -94,6 +94,26 @@ def test_summaries_reach_each_department_and_the_chair_once(clock):
 
 
 @pytest.mark.django_db
+def test_each_mail_has_an_html_part_saying_the_same_with_a_link(clock, settings):
+    """Plain text for any mail program, HTML with lists and a link button; values escaped."""
+    settings.SITE_URL = "https://portfolio.example.kr"
+    w = make_world()
+    w.actions[0].description = '<script>alert("x")</script> 기업 정보 공유'
+    w.actions[0].save(update_fields=["description"])
+    meeting_close(meeting=w.meeting, user=w.chair)
+    dispatch_in_process()
+    dept_mail = next(m for m in mail.outbox if w.departments[0].email in m.to)
+    (html, mimetype), *_ = dept_mail.alternatives
+    assert mimetype == "text/html"
+    assert '<html lang="ko">' in html
+    assert f'href="https://portfolio.example.kr{w.meeting.get_absolute_url()}"' in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 기업 정보 공유" in html
+    assert "<script>" not in html
+    assert html.count("<li>") == dept_mail.body.count("\n- ")
+    assert dept_mail.subject in html
+
+
+@pytest.mark.django_db
 def test_failed_sends_are_retried_later_none_lost_none_doubled(clock, settings):
     """The mail server refuses one department: its row backs off; the others are sent once."""
     settings.EMAIL_BACKEND = FLAKY

@@ -17,10 +17,9 @@ from .meetings import (
     review_add,
     review_record,
 )
+from .reminder_delivery import reminder_deliver, reminders_claim_due
 from .reminders import (
-    reminder_deliver,
     reminders_cancel_for_action,
-    reminders_claim_due,
     reminders_plan_for_meeting_close,
     reminders_plan_weekly_digest,
     reminders_replan_for_action,

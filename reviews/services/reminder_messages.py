@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,28 @@ class Message:
     url: str
     users: list[User] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+
+    def html(self) -> str:
+        """Return the e-mail's HTML part: the same words, lists as lists, a link button.
+
+        Built from the plain text body, so the two parts cannot say different things; every
+        value is escaped by the template.
+        """
+        text = self.body.rstrip()
+        link = _absolute(self.url)
+        text = text.removesuffix(link).rstrip()  # the plain body ends with the address
+        paragraphs: list[dict] = []  # runs of "- " lines become lists, other runs paragraphs
+        for line in text.splitlines():
+            kind, value = ("bullets", line[2:]) if line.startswith("- ") else ("lines", line)
+            if not value.strip():
+                paragraphs.append({})  # a blank line ends the current run
+            elif paragraphs and kind in paragraphs[-1]:
+                paragraphs[-1][kind].append(value)
+            else:
+                paragraphs.append({kind: [value]})
+        paragraphs = [p for p in paragraphs if p]
+        context = {"subject": self.subject, "paragraphs": paragraphs, "link": link}
+        return render_to_string("reviews/email/reminder.html", context)
 
 
 def _absolute(path: str) -> str:

@@ -1,24 +1,17 @@
-"""Reminder rows: plan them with the change that causes them, claim due ones, deliver them.
+"""Reminder rows: plan them in the same transaction as the change that causes them.
 
-The database is the source of truth. A row is planned in the same transaction as the action
-or meeting change that causes it; a dispatcher claims due rows under `FOR UPDATE SKIP LOCKED`
-and marks them 'sending'; delivery locks the row, re-checks it is still wanted, creates the
-in-app notifications (unique per user and reminder), sends the e-mail with the row's stable
-Message-ID and marks it 'sent' in one transaction. See docs/meetings-and-reminders.md.
+The database is the source of truth: a row per message to send, unique by its natural key, so
+planning twice never plans twice. Delivery lives in `reminder_delivery.py`. See
+docs/meetings-and-reminders.md.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
-from collections.abc import Callable, Iterable
-from functools import partial
+from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -27,20 +20,16 @@ from ..models import (
     ActionState,
     FollowUpAction,
     MeetingState,
-    Notification,
     Reminder,
     ReminderKind,
     ReminderState,
     ReviewMeeting,
 )
-from .reminder_messages import compose
-from .reminder_rules import Rules, action_slots, digest_week_key, overdue_slot, send_at
+from .reminder_rules import Rules, action_slots, digest_week_key, send_at
 from .reminder_rules import working_day_on_or_after as _working_day
 
 logger = logging.getLogger(__name__)
 
-# Errors of the mail transport that a later attempt may not meet again.
-TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, OSError)
 ACTION_KINDS = (
     ReminderKind.BEFORE_DUE,
     ReminderKind.DUE_TOMORROW,
@@ -228,188 +217,3 @@ def reminders_replan_open_actions(*, chunk: int = 500) -> int:
                 return total
             total += reminders_replan_for_actions(batch)
             last_pk = batch[-1].pk
-
-
-# --- Delivery --------------------------------------------------------------------------------
-
-
-def reminders_claim_due(
-    *,
-    limit: int,
-    now: datetime.datetime | None = None,
-    on_claimed: Callable[[list[int]], None] | None = None,
-) -> list[int]:
-    """Claim up to `limit` due rows (and 'sending' rows stuck past the timeout).
-
-    Claimed rows become 'sending' with claimed_at set and attempts + 1; `on_claimed(ids)` runs
-    only after the claim commits. Concurrent dispatchers skip each other's locked rows.
-    """
-    now = now or timezone.now()
-    stuck = now - datetime.timedelta(seconds=settings.REMINDER_SENDING_TIMEOUT_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(state=ReminderState.PENDING, due_at__lte=now)
-                | Q(state=ReminderState.SENDING, claimed_at__lt=stuck)
-            )
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            Reminder.objects.filter(pk__in=ids).update(
-                state=ReminderState.SENDING, claimed_at=now, attempts=F("attempts") + 1
-            )
-            if on_claimed is not None:
-                transaction.on_commit(partial(on_claimed, ids))
-    return ids
-
-
-def _still_wanted(reminder: Reminder, action: FollowUpAction | None) -> bool:
-    if action is None:
-        return reminder.kind not in ACTION_KINDS
-    return (
-        action.state == ActionState.OPEN
-        and action.due_date == reminder.planned_for_due
-        and action.meeting.state == MeetingState.CLOSED
-    )
-
-
-def _plan_next_overdue(reminder: Reminder, action: FollowUpAction | None, today) -> None:
-    if (
-        reminder.kind != ReminderKind.OVERDUE
-        or action is None
-        or not _still_wanted(reminder, action)
-    ):
-        return
-    rules = Rules.from_settings()
-    after = max(today, timezone.localdate(reminder.due_at)) + datetime.timedelta(days=1)
-    _n, slot = overdue_slot(action.due_date, on_or_after=after, rules=rules)
-    Reminder.objects.bulk_create(
-        [
-            Reminder(
-                kind=slot.kind,
-                key=f"{slot.kind}:a{action.pk}:{slot.suffix}",
-                action=action,
-                meeting_id=action.meeting_id,
-                recipient_department_id=action.owner_department_id,
-                planned_for_due=action.due_date,
-                due_at=send_at(slot.send_on, rules),
-            )
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
-    head = Reminder.objects.filter(pk=reminder_id).values("action_id").first()
-    if head is None:
-        return "missing"
-    action = None
-    if head["action_id"]:
-        # Lock order: action, then reminder, the same as the action services use, so a
-        # completion and a delivery of the same action serialise instead of racing.
-        action = (
-            FollowUpAction.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("meeting", "owner_department", "proposal")
-            .get(pk=head["action_id"])
-        )
-    reminder = (
-        Reminder.objects.select_for_update(of=("self",))
-        .select_related("recipient", "recipient_department", "meeting", "meeting__chair")
-        .get(pk=reminder_id)
-    )
-    if reminder.state != ReminderState.SENDING:
-        return "skipped"
-    if action is not None:
-        reminder.action = action
-    fields = ["state", "last_error"]
-    if not _still_wanted(reminder, action):
-        reminder.state, reminder.last_error = ReminderState.CANCELLED, ""
-        reminder.save(update_fields=fields)
-        return "cancelled"
-    if reminder.attempts > settings.REMINDER_MAX_ATTEMPTS:
-        reminder.state = ReminderState.FAILED
-        reminder.last_error = (reminder.last_error + "\nattempts exhausted").strip()
-        reminder.save(update_fields=fields)
-        _plan_next_overdue(reminder, action, timezone.localdate(now))
-        return "failed"
-    message = compose(reminder, now=now)
-    if not message.users and not message.emails:
-        reminder.state, reminder.last_error = ReminderState.FAILED, "no recipients"
-        reminder.save(update_fields=fields)
-        return "failed"
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=user,
-                reminder=reminder,
-                title=message.subject[:200],
-                body=message.body,
-                url=message.url,
-                created_at=now,
-            )
-            for user in message.users
-        ],
-        ignore_conflicts=True,
-    )
-    if message.emails:
-        EmailMessage(
-            subject=message.subject,
-            body=message.body,
-            to=message.emails,
-            headers={"Message-ID": reminder.message_id},
-        ).send()
-    reminder.state, reminder.sent_at, reminder.last_error = ReminderState.SENT, now, ""
-    if message.emails:
-        reminder.recipient_email = message.emails[0][:254]
-        fields.append("recipient_email")
-    reminder.save(update_fields=[*fields, "sent_at"])
-    _plan_next_overdue(reminder, action, timezone.localdate(now))
-    return "sent"
-
-
-def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) -> str:
-    """Deliver one claimed reminder; return 'sent', 'cancelled', 'skipped', 'retry', 'failed'.
-
-    A transport error puts the row back to 'pending' with a back-off (never 'sent'); any other
-    error marks it 'failed' with the error recorded. Database errors propagate to the caller.
-    """
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            return _deliver_locked(reminder_id, now)
-    except DatabaseError:
-        raise
-    except TRANSIENT_SEND_ERRORS as exc:
-        return reminder_record_failure(reminder_id=reminder_id, error=exc, transient=True, now=now)
-    except Exception as exc:
-        logger.exception("reminder %s: delivery failed", reminder_id)
-        return reminder_record_failure(reminder_id=reminder_id, error=exc, transient=False, now=now)
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Return the wait before attempt `attempts + 1`: base × 2^(attempts-1), capped."""
-    seconds = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
-    return datetime.timedelta(seconds=min(seconds, settings.REMINDER_RETRY_MAX_SECONDS))
-
-
-@transaction.atomic
-def reminder_record_failure(
-    *, reminder_id: int, error: BaseException, transient: bool, now: datetime.datetime
-) -> str:
-    """Record a failed attempt: back to 'pending' after a back-off, or 'failed' for good."""
-    reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
-    if reminder is None or reminder.state != ReminderState.SENDING:
-        return "skipped"
-    reminder.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if transient and reminder.attempts < settings.REMINDER_MAX_ATTEMPTS:
-        reminder.state = ReminderState.PENDING
-        reminder.due_at = now + retry_delay(reminder.attempts)
-        reminder.claimed_at = None
-        outcome = "retry"
-    else:
-        reminder.state = ReminderState.FAILED
-        outcome = "failed"
-    reminder.save(update_fields=["state", "due_at", "claimed_at", "last_error"])
-    return outcome
