@@ -63,5 +63,5 @@ def _portfolio_version_bumps_at_once(request):
     if uses_db and not transactional:
         request.getfixturevalue("db")
         with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS {version.TRIGGER} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {', '.join(version.TRIGGERS)} IMMEDIATE")
     yield

@@ -1,6 +1,7 @@
 """The authentication backend: ModelBackend's rules, with the per-request lookup precompiled."""
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
 from django.urls import reverse
 
@@ -48,3 +49,12 @@ def test_a_password_change_signs_out_other_sessions(client):
     user.save()
     response = client.get(reverse("projects:proposal_list"))
     assert response.status_code == 302
+
+
+def test_sessions_signed_in_through_django_s_model_backend_stay_valid(client):
+    """Sessions made before this backend existed name ModelBackend; they must not be dropped."""
+    client.force_login(UserFactory())
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert client.get(reverse("projects:proposal_list")).status_code == 200

@@ -1,19 +1,29 @@
 """The portfolio version triggers: every write to the dashboard's tables moves the version once
-committed, whatever made the write, and the version row never closes a deadlock cycle."""
+committed, whatever made the write, and the version row never closes a deadlock cycle (not
+even with Django's deferred foreign key checks, which also run at commit)."""
 
+import datetime
 import threading
 import time
 
 import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from projects.models import Proposal
 from reviews.dashboard import version
-from reviews.models import Notification, PortfolioVersion
+from reviews.models import Notification, PortfolioVersion, PortfolioWriteMark
+from reviews.services import meeting_plan
 
-from .factories import DepartmentFactory, PortfolioFactory, ProposalFactory, UserFactory
+from .factories import (
+    DepartmentFactory,
+    PillarFactory,
+    PortfolioFactory,
+    ProposalFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,3 +167,119 @@ def test_the_version_is_unique_even_after_the_row_is_emptied():
     second, _ = version.read()
     assert second not in (first, "None.None.None")
     assert second.split(".")[1] == "1"  # bumps restarted, the transaction id did not
+
+
+def _wait_until_someone_waits_for_a_lock(other_than: int) -> None:
+    for _ in range(200):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND pid <> %s",
+                [other_than],
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("nobody waited for a lock")
+
+
+def test_a_deferred_foreign_key_check_never_waits_while_holding_the_version():
+    """At commit A's foreign key check waits for a row B holds; B commits first. The version
+    bump is queued after A's foreign key check, so A holds nothing B needs."""
+    proposal, pillar, other = ProposalFactory(), PillarFactory(), DepartmentFactory()
+    a, b = _raw_connection(), _raw_connection()
+    errors = []
+    try:
+        b.execute("SELECT id FROM projects_department WHERE id = %s FOR UPDATE", [other.pk])
+        b.execute("UPDATE projects_department SET name = name || 'b' WHERE id = %s", [other.pk])
+        a.execute("UPDATE projects_pillar SET name = name || 'a' WHERE id = %s", [pillar.pk])
+        a.execute(
+            "UPDATE projects_proposal SET lead_department_id = %s WHERE id = %s",
+            [other.pk, proposal.pk],
+        )
+
+        def commit_a():
+            try:
+                a.commit()
+            except psycopg.Error as exc:
+                errors.append(exc)
+
+        waiter = threading.Thread(target=commit_a)
+        waiter.start()
+        _wait_until_blocked(a.info.backend_pid)
+        b.commit()
+        waiter.join(timeout=30)
+    finally:
+        a.close()
+        b.close()
+    assert errors == []
+    assert PortfolioWriteMark.objects.count() == 0
+
+
+def test_planning_a_meeting_during_an_import_is_no_deadlock():
+    """The import holds every proposal of the portfolio FOR UPDATE until it commits; a meeting
+    planned meanwhile adds agenda rows whose foreign keys point at those proposals."""
+    portfolio = PortfolioFactory()
+    proposals = [ProposalFactory(portfolio=portfolio) for _ in range(2)]
+    planner = UserFactory(role="planning")
+    importer = _raw_connection()
+    errors = []
+    try:
+        importer.execute(
+            "SELECT id FROM projects_proposal WHERE portfolio_id = %s FOR UPDATE", [portfolio.pk]
+        )
+        importer.execute(
+            "UPDATE projects_proposal SET notes = 'imported' WHERE portfolio_id = %s",
+            [portfolio.pk],
+        )
+
+        def plan():
+            try:
+                meeting_plan(
+                    portfolio=portfolio,
+                    title="보고회",
+                    held_on=datetime.date(2026, 12, 1),
+                    user=planner,
+                    proposals=proposals,
+                )
+            except Exception as exc:  # any failure fails the test below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        waiter = threading.Thread(target=plan)
+        waiter.start()
+        _wait_until_someone_waits_for_a_lock(other_than=importer.info.backend_pid)
+        importer.commit()
+        waiter.join(timeout=30)
+    finally:
+        importer.close()
+    assert errors == []
+    assert set(Proposal.objects.values_list("notes", flat=True)) == {"imported"}
+
+
+def test_migrating_back_removes_the_triggers_and_forward_restores_them():
+    """Rolling the version migration back must leave every table writable."""
+    proposal = _proposals(1)[0]
+    call_command("migrate", "reviews", "0003", verbosity=0)
+    try:
+        assert version.installed_tables() == []
+        Proposal.objects.filter(pk=proposal.pk).update(notes="마이그레이션 되돌린 뒤")
+    finally:
+        call_command("migrate", verbosity=0)
+    assert version.installed_tables() == version.watched_tables()
+    before, _ = version.read()
+    Proposal.objects.filter(pk=proposal.pk).update(notes="다시 앞으로")
+    assert version.read()[0] != before
+
+
+def test_a_migrate_moves_the_version():
+    _proposals(1)
+    before, _ = version.read()
+    call_command("migrate", verbosity=0)
+    assert version.read()[0] != before
+
+
+def test_the_version_table_names_match_the_models():
+    assert PortfolioVersion._meta.db_table == version.TABLE
+    assert PortfolioWriteMark._meta.db_table == version.MARK_TABLE

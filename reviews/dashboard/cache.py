@@ -3,7 +3,8 @@
 The key holds the portfolio version (`version.py`): one row that database triggers move on
 every write to a table the dashboard reads, whatever makes the write. The next load after a
 status update therefore misses the cache and recomputes. The key also holds the date, the
-language and the filters; the timeout only bounds memory.
+language and the filters. The timeout matters too: "not updated for N days" is measured from
+the current time, not the date, so a cached body may be at most TIMEOUT seconds behind on it.
 """
 
 from __future__ import annotations

@@ -1,29 +1,45 @@
-"""The portfolio version: database triggers that move one row whenever the dashboard's data does.
+"""The portfolio version: database triggers move one row whenever the dashboard's data changes.
 
 The cached dashboard is keyed on this version, so reading it is the whole cost of a cache hit:
 one primary-key read, the same at any portfolio size. Triggers catch every write, whatever
 wrote it (services, admin, `QuerySet.update`, bulk import, raw SQL), so a change is on the next
 load of the dashboard; no write path has to remember to invalidate anything.
 
-PostgreSQL: every watched table has a deferrable constraint trigger that fires at commit. The
-row lock on the version row is therefore taken only while committing, after every other lock
-of the transaction, so it cannot close a deadlock cycle; a transaction bumps the row once per
-statement (all of a COMMIT's events share one statement time). Readers see committed writes;
-tests that never commit make the triggers fire at once (`SET CONSTRAINTS ... IMMEDIATE`, in
-tests/conftest.py), as a commit would. TRUNCATE is not watched: only `manage.py flush`
-truncates, and it empties the version row with everything else.
+PostgreSQL, in two stages, both deferrable constraint triggers that fire at commit:
+1. every watched table: note the transaction in `reviews_portfoliowritemark` (a row of its
+   own, so this never waits for another transaction);
+2. that insert queues the second stage *last* in the commit, after every other deferred event
+   of the transaction (Django's foreign keys are deferred checks too): bump the version row,
+   delete the mark.
+The version row is therefore locked only at the very end of a commit, when the transaction
+waits for nothing else, so it cannot close a deadlock cycle; and bumps happen in commit order,
+so a reader that sees a version sees every write before it. Readers see committed writes;
+tests that never commit make the triggers fire at each statement (`SET CONSTRAINTS ...
+IMMEDIATE`, tests/conftest.py), as a commit would. `SET CONSTRAINTS ALL IMMEDIATE` or
+`connection.check_constraints()` inside a transaction would take the lock early: don't, in
+application code. TRUNCATE is not watched; `flush` empties the version row too.
 
-SQLite (the embedded mode): plain row triggers; SQLite has a single writer at a time.
+SQLite (the embedded mode): plain row triggers bump the row; SQLite has one writer at a time.
+
+`install()` runs after every `migrate` and `flush` (post_migrate): it adds triggers to watched
+tables that lack one, drops them from tables no longer watched, removes everything when the
+version tables are gone (a migration rolled back), and bumps the version, since a migration
+may change what the dashboard shows.
 """
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.db import connection as default_connection
+from django.db import transaction
 
-TRIGGER = "gp_portfolio_version"
-FUNCTION = "gp_portfolio_version_bump"
-TABLE = "reviews_portfolioversion"
+TRIGGER = "gp_portfolio_version"  # stage 1, on each watched table
+BUMP_TRIGGER = "gp_portfolio_version_bump"  # stage 2, on the mark table
+TRIGGERS = (TRIGGER, BUMP_TRIGGER)
+MARK_FUNCTION = "gp_portfolio_version_mark"
+BUMP_FUNCTION = "gp_portfolio_version_bump"
+TABLE = "reviews_portfolioversion"  # reviews.PortfolioVersion
+MARK_TABLE = "reviews_portfoliowritemark"  # reviews.PortfolioWriteMark
 APPS = ("projects", "reviews")
 # Tables the dashboard never reads and that change on their own schedule. History tables are
 # left out too: a history row is only ever written together with the row it records.
@@ -32,26 +48,40 @@ NOT_WATCHED = {
     "reviews.calendarfeedtoken",
     "reviews.notification",
     "reviews.portfolioversion",
+    "reviews.portfoliowritemark",
     "reviews.reminder",
 }
 
 # Names below come from this module, never from input.
-_PG_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+_PG_BUMP = f"""
+    INSERT INTO {TABLE} AS v (id, txid, bumps, bumped_at)
+    VALUES (1, txid_current(), 1, clock_timestamp())
+    ON CONFLICT (id) DO UPDATE
+       SET txid = EXCLUDED.txid, bumps = v.bumps + 1, bumped_at = EXCLUDED.bumped_at
+"""  # noqa: S608
+_PG_FUNCTIONS = (
+    f"""
+CREATE OR REPLACE FUNCTION {MARK_FUNCTION}() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
-    PERFORM 1 FROM {TABLE}
-     WHERE id = 1 AND txid = txid_current() AND bumped_at = statement_timestamp();
-    IF NOT FOUND THEN
-        INSERT INTO {TABLE} AS v (id, txid, bumps, bumped_at)
-        VALUES (1, txid_current(), 1, statement_timestamp())
-        ON CONFLICT (id) DO UPDATE
-           SET txid = EXCLUDED.txid, bumps = v.bumps + 1, bumped_at = EXCLUDED.bumped_at;
+    IF current_setting('gp.portfolio_marked', true) IS DISTINCT FROM txid_current()::text THEN
+        PERFORM set_config('gp.portfolio_marked', txid_current()::text, true);
+        INSERT INTO {MARK_TABLE} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
 END
-$$
-"""  # noqa: S608
-
+$$""",  # noqa: S608
+    f"""
+CREATE OR REPLACE FUNCTION {BUMP_FUNCTION}() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+    {_PG_BUMP};
+    DELETE FROM {MARK_TABLE} WHERE txid = NEW.txid;
+    PERFORM set_config('gp.portfolio_marked', '', true);
+    RETURN NULL;
+END
+$$""",  # noqa: S608
+)
 _SQLITE_BUMP = (
     f"INSERT INTO {TABLE} (id, txid, bumps, bumped_at) "  # noqa: S608
     "VALUES (1, 0, 1, strftime('%Y-%m-%d %H:%M:%f', 'now')) "
@@ -64,6 +94,8 @@ def watched_tables() -> list[str]:
     """Return the tables whose changes move the version: every table of the portfolio apps."""
     tables = set()
     for label in APPS:
+        if not apps.is_installed(label):
+            continue  # a test's `available_apps` may leave an app out
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             meta = model._meta
             if meta.label_lower in NOT_WATCHED or hasattr(model, "instance_type"):
@@ -74,7 +106,7 @@ def watched_tables() -> list[str]:
 
 
 def installed_tables(connection=default_connection) -> list[str]:
-    """Return the tables that carry the version trigger now."""
+    """Return the tables that carry the (first-stage) version trigger now."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -82,32 +114,59 @@ def installed_tables(connection=default_connection) -> list[str]:
                 " WHERE t.tgname = %s",
                 [TRIGGER],
             )
-            return sorted(row[0] for row in cursor.fetchall())
-        cursor.execute(
-            "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-            [f"{TRIGGER}%"],
-        )
+        else:
+            cursor.execute(
+                "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger'"
+                " AND name LIKE %s",
+                [f"{TRIGGER}%"],
+            )
         return sorted(row[0] for row in cursor.fetchall())
 
 
 def install(connection=default_connection) -> None:
-    """Create or refresh the triggers so that exactly the watched tables carry one."""
+    """Make exactly the existing watched tables carry the triggers, then bump the version."""
     if connection.vendor not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"no portfolio version triggers for {connection.vendor}")
-    wanted, present = set(watched_tables()), set(installed_tables(connection))
+    with transaction.atomic(using=connection.alias):
+        existing = set(connection.introspection.table_names())
+        present = set(installed_tables(connection))
+        needed = {TABLE, MARK_TABLE} if connection.vendor == "postgresql" else {TABLE}
+        wanted = set(watched_tables()) & existing if needed <= existing else set()
+        if connection.vendor == "postgresql":
+            _install_postgresql(connection, wanted, present)
+        else:
+            _install_sqlite(connection, wanted, present)
+        if wanted:
+            bump(connection)
+
+
+def _install_postgresql(connection, wanted: set[str], present: set[str]) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_PG_FUNCTION)
-            for table in sorted(present - wanted):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}")
-            for table in sorted(wanted - present):
-                cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
-                    f" ON {quote(table)} DEFERRABLE INITIALLY DEFERRED"
-                    f" FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
-                )
+        for table in sorted(present - wanted):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}")
+        if not wanted:  # the version tables are gone: remove the rest as well
+            cursor.execute(f"DROP FUNCTION IF EXISTS {MARK_FUNCTION}() CASCADE")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {BUMP_FUNCTION}() CASCADE")
             return
+        for sql in _PG_FUNCTIONS:
+            cursor.execute(sql)
+        cursor.execute(f"DROP TRIGGER IF EXISTS {BUMP_TRIGGER} ON {MARK_TABLE}")
+        cursor.execute(
+            f"CREATE CONSTRAINT TRIGGER {BUMP_TRIGGER} AFTER INSERT ON {MARK_TABLE}"
+            f" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {BUMP_FUNCTION}()"
+        )
+        for table in sorted(wanted - present):
+            cursor.execute(
+                f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
+                f" ON {quote(table)} DEFERRABLE INITIALLY DEFERRED"
+                f" FOR EACH ROW EXECUTE FUNCTION {MARK_FUNCTION}()"
+            )
+
+
+def _install_sqlite(connection, wanted: set[str], present: set[str]) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
         for table in sorted(present | wanted):
             for event in _SQLITE_EVENTS:
                 name = quote(f"{TRIGGER}_{table}_{event.lower()}")
@@ -117,6 +176,12 @@ def install(connection=default_connection) -> None:
                         f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)}"
                         f" BEGIN {_SQLITE_BUMP}; END"
                     )
+
+
+def bump(connection=default_connection) -> None:
+    """Move the version now (after a migration, which may change what the dashboard shows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_BUMP if connection.vendor == "postgresql" else _SQLITE_BUMP)
 
 
 def install_after_migrate(sender, using, **kwargs) -> None:

@@ -11,7 +11,7 @@ from .actions import (
 )
 from .delivery import Notification, Reminder, ReminderKind, ReminderState
 from .meetings import Feasibility, MeetingState, ProposalReview, ReviewMeeting
-from .version import PortfolioVersion
+from .version import PortfolioVersion, PortfolioWriteMark
 
 __all__ = [
     "ActionKind",
@@ -26,6 +26,7 @@ __all__ = [
     "MeetingState",
     "Notification",
     "PortfolioVersion",
+    "PortfolioWriteMark",
     "ProposalReview",
     "Reminder",
     "ReminderKind",

@@ -28,3 +28,22 @@ class PortfolioVersion(models.Model):
 
     def __str__(self):
         return f"{self.txid}.{self.bumps}"
+
+
+class PortfolioWriteMark(models.Model):
+    """A transaction that wrote to a watched table and has not committed yet (PostgreSQL).
+
+    The first stage of the triggers inserts it (a row of its own, so it never waits for another
+    transaction); inserting it queues the second stage last in the commit, after every foreign
+    key check, and that stage bumps the version and deletes the mark. Never written by
+    application code; empty outside an open transaction.
+    """
+
+    txid = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("포트폴리오 쓰기 표시")
+        verbose_name_plural = _("포트폴리오 쓰기 표시")
+
+    def __str__(self):
+        return str(self.txid)
