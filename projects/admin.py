@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_lock import LoadedVersionForm
 from .models import Department, ImportRun, Pillar, Portfolio, Proposal, StatusUpdate
-from .services import PROPOSAL_EDITABLE_FIELDS, proposal_update
+from .services import PROPOSAL_EDITABLE_FIELDS, proposal_record_created, proposal_update
 
 
 class PillarInline(admin.TabularInline):
@@ -65,6 +65,9 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
+            # No record yet: save_related writes one creation record once the links exist,
+            # instead of a creation record plus one per link change (simple-history's signal).
+            obj.skip_history_when_saving = True
             super().save_model(request, obj, form, change)
             return
         editable = {*PROPOSAL_EDITABLE_FIELDS, "supporting_departments"}
@@ -76,6 +79,12 @@ class ProposalAdmin(SimpleHistoryAdmin):
                 expected_version=form.cleaned_data["loaded_version"],
                 **changes,
             )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            del form.instance.skip_history_when_saving
+            proposal_record_created(proposal=form.instance, user=request.user)
 
 
 @admin.register(StatusUpdate)

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from .history_records import SUPPORTING, supporting_history_model
 from .models import Department, Pillar, Proposal
 
 # Bookkeeping fields every save touches; showing them would bury the real changes.
 HIDDEN_FIELDS = ("version", "updated_at", "last_update_at", "created_at")
 AUDIT_LIMIT = 50
-FK_MODELS = {"pillar": Pillar, "lead_department": Department}
+# Fields holding ids of related rows (the supporting departments: a tuple of ids), shown by name.
+RELATED_MODELS = {"pillar": Pillar, "lead_department": Department, SUPPORTING: Department}
 
 
 @dataclass
@@ -36,11 +38,13 @@ class AuditEntry:
         return self.record.history_date
 
 
-def _display(name: str, value, fk_names: dict) -> str:
-    if value is None or value == "":
+def _display(name: str, value, names: dict) -> str:
+    if value is None or value == "" or value == ():
         return str(_("없음"))
-    if name in FK_MODELS:
-        return fk_names.get((name, value), str(value))
+    if name == SUPPORTING:  # by name, as the page lists them
+        return ", ".join(sorted(names.get((Department, pk), f"#{pk}") for pk in value))
+    if name in RELATED_MODELS:
+        return names.get((RELATED_MODELS[name], value), str(value))
     model_field = Proposal._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -52,47 +56,71 @@ def _display(name: str, value, fk_names: dict) -> str:
 def audit_entries(records: list) -> list[AuditEntry]:
     """Diff each historical record against the one before it (oldest first in `records`).
 
-    The first record is only a baseline unless it is the creation. Related names are looked up
-    in one query per related model, so the cost does not grow with the number of records.
+    The first record is only a baseline unless it is the creation. The supporting departments
+    of all records come from one query, and related names from one query per related model,
+    so the cost does not grow with the number of records (`diff_against` would read the
+    supporting departments with two queries per record).
     """
+    supporting = _supporting_of(records) if len(records) > 1 else {}
     deltas = []
     for previous, record in zip([None, *records[:-1]], records, strict=True):
         if previous is None:
             if record.history_type == "+":
                 deltas.append((record, []))
             continue
-        delta = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS)
-        deltas.append((record, delta.changes))
-    wanted = {
-        (c.field, v)
-        for _record, changes in deltas
-        for c in changes
-        if c.field in FK_MODELS
-        for v in (c.old, c.new)
-        if v is not None
-    }
-    fk_names = {}
-    for name, model in FK_MODELS.items():
-        ids = [v for n, v in wanted if n == name]
-        if ids:
-            fk_names.update({(name, o.pk): str(o) for o in model.objects.filter(pk__in=ids)})
-    entries = []
-    for record, changes in deltas:
-        entries.append(
-            AuditEntry(
-                record=record,
-                kind=record.history_type,
-                changes=[
-                    FieldChange(
-                        label=str(Proposal._meta.get_field(c.field).verbose_name),
-                        old=_display(c.field, c.old, fk_names),
-                        new=_display(c.field, c.new, fk_names),
-                    )
-                    for c in changes
-                ],
-            )
+        delta = record.diff_against(previous, excluded_fields=(*HIDDEN_FIELDS, SUPPORTING))
+        changes = [(c.field, c.old, c.new) for c in delta.changes]
+        old = supporting.get(previous.history_id, ())
+        new = supporting.get(record.history_id, ())
+        if set(old) != set(new):
+            changes.append((SUPPORTING, old, new))
+            changes.sort(key=lambda change: change[0])  # by field name, like diff_against
+        deltas.append((record, changes))
+    names = _names(deltas)
+    return [
+        AuditEntry(
+            record=record,
+            kind=record.history_type,
+            changes=[
+                FieldChange(
+                    label=str(Proposal._meta.get_field(name).verbose_name),
+                    old=_display(name, old, names),
+                    new=_display(name, new, names),
+                )
+                for name, old, new in changes
+            ],
         )
-    return entries
+        for record, changes in deltas
+    ]
+
+
+def _supporting_of(records: list) -> dict[int, tuple[int, ...]]:
+    """Return each record's supporting department ids."""
+    supporting: dict[int, list[int]] = {}
+    rows = (
+        supporting_history_model()
+        .objects.filter(history_id__in=[r.history_id for r in records])
+        .values_list("history_id", "department_id")
+    )
+    for history_id, department_id in rows:
+        supporting.setdefault(history_id, []).append(department_id)
+    return {history_id: tuple(ids) for history_id, ids in supporting.items()}
+
+
+def _names(deltas: list) -> dict:
+    """Return {(model, pk): name} of every related row the changes mention, a query a model."""
+    wanted: dict = {}
+    for _record, changes in deltas:
+        for name, old, new in changes:
+            if name in RELATED_MODELS:
+                ids = [*old, *new] if name == SUPPORTING else [old, new]
+                wanted.setdefault(RELATED_MODELS[name], set()).update(ids)
+    names = {}
+    for model, ids in wanted.items():
+        ids.discard(None)
+        if ids:
+            names.update({(model, o.pk): str(o) for o in model.objects.filter(pk__in=ids)})
+    return names
 
 
 def proposal_audit(proposal: Proposal, *, limit: int = AUDIT_LIMIT) -> list[AuditEntry]:

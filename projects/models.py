@@ -202,7 +202,9 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The supporting departments are tracked too: every historical record keeps the set as it
+    # was then (a row per department in projects_historicalproposal_supporting_departments).
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[supporting_departments])
     objects = ProposalQuerySet.as_manager()
 
     class Meta:

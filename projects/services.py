@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .history_records import record_history
 from .models import (
     Department,
     Portfolio,
@@ -70,19 +72,43 @@ def _lock(proposal: Proposal, expected_version: int) -> Proposal:
     return locked
 
 
+@contextmanager
+def _history_paused(proposal: Proposal):
+    """Keep simple-history from writing records for `proposal` (saves and link changes).
+
+    `.set()` on the supporting departments sends up to two `m2m_changed` signals (remove, add),
+    and simple-history writes a record for each; the services write one record per change.
+    """
+    proposal.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del proposal.skip_history_when_saving
+
+
 @transaction.atomic
 def proposal_create(
     *, portfolio: Portfolio, management_no: str, title: str, user: User | None = None, **fields
 ) -> Proposal:
-    """Create a proposal after validating it; supporting departments may be given."""
+    """Create a proposal after validating it; supporting departments may be given.
+
+    One creation record holds the new proposal with its supporting departments.
+    """
     supporting = fields.pop("supporting_departments", None)
     proposal = Proposal(portfolio=portfolio, management_no=management_no, title=title, **fields)
     proposal.full_clean()
     proposal._history_user = user
-    proposal.save()
-    if supporting:
-        proposal.supporting_departments.set(supporting)
+    with _history_paused(proposal):
+        proposal.save()
+        if supporting:
+            proposal.supporting_departments.set(supporting)
+    proposal_record_created(proposal=proposal, user=user)
     return proposal
+
+
+def proposal_record_created(*, proposal: Proposal, user: User | None) -> None:
+    """Write the creation record of a proposal saved (with its links) while history was paused."""
+    record_history([proposal], user=user)
 
 
 @transaction.atomic
@@ -100,9 +126,12 @@ def proposal_update(
     locked.full_clean()
     locked.version += 1
     locked._history_user = user
-    locked.save(update_fields=[*changes, "version", "updated_at"])
     if supporting is not None:
-        locked.supporting_departments.set(supporting)
+        # Links first, without records of their own: the save's record then holds the field
+        # changes and the new supporting departments together, by `user`.
+        with _history_paused(locked):
+            locked.supporting_departments.set(supporting)
+    locked.save(update_fields=[*changes, "version", "updated_at"])
     return locked
 
 

@@ -4,9 +4,9 @@ import datetime
 
 import factory
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
+from projects.history_records import record_history
 from projects.models import (
     Department,
     Pillar,
@@ -170,13 +170,14 @@ def bulk_proposals(
         )
         for i in range(count)
     ]
-    created = bulk_create_with_history(rows, Proposal)
+    created = Proposal.objects.bulk_create(rows)
     through = Proposal.supporting_departments.through
     through.objects.bulk_create(
         through(proposal_id=p.pk, department_id=departments[(i + 1) % len(departments)].pk)
         for i, p in enumerate(created)
         if i % 3 == 0 and len(departments) > 1
     )
+    record_history(created, user=None)  # after the links, so the records hold them
     return created
 
 

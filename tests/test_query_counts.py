@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import ProposalComment, StatusUpdate
+from projects.models import Pillar, ProposalComment, StatusUpdate
+from projects.services import proposal_update
 from reviews.models import ProposalReview
 
 from .factories import (
@@ -25,7 +26,10 @@ SIZES = [1, 10]  # × the report's 35 proposals
 # is written at most once a minute), then the page's own reads.
 # The list's form reads the department choices twice: "부서(주관·협조)" and "주관부서".
 LIST_QUERIES = 8
-DETAIL_QUERIES = 13
+# The detail page's audit trail: its records, the supporting departments of all of them (one
+# query), then the names of the pillars and of the departments (lead or supporting) that its
+# changes mention (one query each).
+DETAIL_QUERIES = 16
 MY_DEPARTMENT_QUERIES = 6
 
 
@@ -63,6 +67,15 @@ def portfolio_of(db):
             ProposalComment(proposal=target, author=head, body=f"의견 {i}")
             for i in range(2 * scale)
         )
+        pillars = list(Pillar.objects.filter(portfolio=portfolio))
+        for i in range(3 * scale):  # audited edits: pillar and supporting departments
+            proposal_update(
+                proposal=target,
+                user=head,
+                expected_version=i + 1,
+                pillar=pillars[i % 2],
+                supporting_departments=departments[1 + i % 4 :][:2],
+            )
         return head, target
 
     return build
@@ -94,6 +107,7 @@ def test_proposal_detail_queries_do_not_grow(
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("미비점") >= scale and f"의견 {2 * scale - 1}" in html
+    assert html.count("협조부서: <del>") == 3 * scale
     assert len(response.context["object"].actions.all()) == 4 * scale
 
 

@@ -1,6 +1,8 @@
 """Write a plan to the database in bulk, with an audit-history row for every proposal touched.
 
-Runs inside the caller's transaction (see services.import_run_apply): all or nothing.
+Runs inside the caller's transaction (see services.import_run_apply): all or nothing. The
+proposals' history records are written last, once their supporting departments are in place,
+so that each record holds the departments too (projects.history_records).
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
+from ..history_records import record_history
 from ..models import Department, Proposal
 from .bulk import UnnestUpdater
 from .fields import FUND_FIELDS
@@ -59,11 +62,16 @@ def apply_plan(
     report(20)
 
     now = timezone.now()
-    created = _create_proposals(plan, departments, user, data_source, change_reason)
-    report(50)
-    updated = _update_proposals(plan, departments, user, change_reason, now)
-    report(80)
+    created = _create_proposals(plan, departments, data_source)
+    report(40)
+    updated = _update_proposals(plan, departments, now)
+    report(60)
     _sync_supporting(plan, departments, {p.management_no: p for p in created})
+    report(75)
+    # History last, so that each record holds the proposal's supporting departments too.
+    history = {"user": user, "change_reason": change_reason, "batch_size": BATCH_SIZE}
+    record_history(created, **history)
+    record_history(updated, update=True, **history)
     report(95)
     return {
         "created": len(created),
@@ -98,7 +106,7 @@ def _assign(proposal: Proposal, values: dict, departments: dict) -> None:
         setattr(proposal, name, value)
 
 
-def _create_proposals(plan, departments, user, data_source, change_reason) -> list[Proposal]:
+def _create_proposals(plan, departments, data_source) -> list[Proposal]:
     objs = []
     for row in plan.rows:
         if row.action != NEW:
@@ -113,16 +121,10 @@ def _create_proposals(plan, departments, user, data_source, change_reason) -> li
         objs.append(proposal)
     if not objs:
         return []
-    return bulk_create_with_history(
-        objs,
-        Proposal,
-        batch_size=BATCH_SIZE,
-        default_user=user,
-        default_change_reason=change_reason,
-    )
+    return Proposal.objects.bulk_create(objs, batch_size=BATCH_SIZE)
 
 
-def _update_proposals(plan, departments, user, change_reason, now) -> list[Proposal]:
+def _update_proposals(plan, departments, now) -> list[Proposal]:
     objs = []
     fields: set[str] = set()
     for row in plan.rows:
@@ -148,14 +150,8 @@ def _update_proposals(plan, departments, user, change_reason, now) -> list[Propo
     if not objs:
         return []
     fields.discard("supporting_departments")
-    bulk_update_with_history(
-        objs,
-        Proposal,
-        fields=sorted(fields | {"version", "updated_at"}),
-        batch_size=BATCH_SIZE,
-        default_user=user,
-        default_change_reason=change_reason,
-        manager=UnnestUpdater(Proposal),
+    UnnestUpdater(Proposal).bulk_update(
+        objs, sorted(fields | {"version", "updated_at"}), batch_size=BATCH_SIZE
     )
     return objs
 

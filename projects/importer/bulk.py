@@ -1,4 +1,4 @@
-"""A faster `bulk_update` for PostgreSQL, handed to simple-history's bulk_update_with_history.
+"""A faster `bulk_update` for PostgreSQL, used by apply.py for the changed proposals.
 
 Django's bulk_update builds one CASE WHEN per field and row; for 10,000 rows that costs tens
 of seconds in Python alone. Here each batch is one `UPDATE … FROM unnest(arrays)` statement.
@@ -14,7 +14,7 @@ from django.db import connection
 
 
 class UnnestUpdater:
-    """Stand in for a model manager: bulk_update_with_history(manager=…) calls bulk_update."""
+    """Has a model manager's `bulk_update`, so bulk_update_with_history(manager=…) takes it."""
 
     def __init__(self, model):
         self.model = model
