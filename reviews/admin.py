@@ -12,6 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.admin_lock import LoadedVersionForm, VersionedAdminMixin
 
+from .history import meeting_history_changes
+from .history_records import record_meeting_history
 from .models import (
     DueDateChangeRequest,
     FollowUpAction,
@@ -22,6 +24,7 @@ from .models import (
     Reminder,
     ReviewMeeting,
 )
+from .services.meetings import MEETING_EDITABLE_FIELDS, meeting_update
 
 CLOSED = _("종료된 보고회의 기록은 여기서 고칠 수 없습니다. 보고회 화면에서 정정하세요.")
 
@@ -81,6 +84,38 @@ class ReviewMeetingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     inlines = [ProposalReviewInline]
     form = OpenMeetingForm
     readonly_fields = ("state", "closed_at", "version")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # No record yet: save_related writes one creation record once the attending
+            # departments exist, instead of one more per link change (simple-history's signal).
+            obj.skip_history_when_saving = True
+            super().save_model(request, obj, form, change)
+            return
+        # An edit goes through the service: one record with the fields and the departments.
+        changes = {
+            f: form.cleaned_data[f] for f in form.changed_data if f in MEETING_EDITABLE_FIELDS
+        }
+        if changes:
+            meeting_update(
+                meeting=obj,
+                user=request.user,
+                expected_version=form.cleaned_data["loaded_version"],
+                **changes,
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            del form.instance.skip_history_when_saving
+            record_meeting_history(form.instance, user=request.user)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history page's changes, attending departments by name, in fixed queries."""
+        meeting_history_changes(
+            historical_records,
+            helper=lambda record: self.get_historical_record_context_helper(request, record),
+        )
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not _closed(obj)

@@ -14,6 +14,7 @@ from .meetings import (
     meeting_close,
     meeting_create,
     meeting_plan,
+    meeting_update,
     review_add,
     review_record,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "meeting_close",
     "meeting_create",
     "meeting_plan",
+    "meeting_update",
     "reminder_deliver",
     "reminders_cancel_for_action",
     "reminders_claim_due",

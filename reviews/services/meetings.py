@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from projects.models import Department, Portfolio, Proposal
 
+from ..history_records import history_paused, record_meeting_history
 from ..models import (
     FollowUpAction,
     MeetingAmendment,
@@ -42,7 +43,10 @@ def meeting_create(
     user: User | None = None,
     **fields,
 ) -> ReviewMeeting:
-    """Plan a review meeting."""
+    """Plan a review meeting.
+
+    One creation record, by `user`, holds the new meeting with its attending departments.
+    """
     meeting = ReviewMeeting(
         portfolio=portfolio,
         title=title,
@@ -53,10 +57,63 @@ def meeting_create(
     )
     meeting.full_clean()
     meeting._history_user = user
-    meeting.save()
-    if attending_departments:
-        meeting.attending_departments.set(attending_departments)
+    with history_paused(meeting):
+        meeting.save()
+        if attending_departments:
+            meeting.attending_departments.set(attending_departments)
+    record_meeting_history(meeting, user=user)
     return meeting
+
+
+# What an open meeting's editor may change (the admin's change form); state, closing time and
+# version belong to the services.
+MEETING_EDITABLE_FIELDS = (
+    "portfolio",
+    "title",
+    "held_on",
+    "location",
+    "chair",
+    "chair_name",
+    "attending_departments",
+    "attendee_count",
+    "minutes",
+    "data_source",
+)
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: ReviewMeeting, user: User, expected_version: int, **changes
+) -> ReviewMeeting:
+    """Change an open meeting's record, its attending departments included.
+
+    One edit is one history record, by `user`, holding the changed fields and the attending
+    departments as they are after the edit. `expected_version` is the version the editor
+    loaded; a meeting saved since then is refused (ValidationError, code "stale").
+    """
+    unknown = set(changes) - set(MEETING_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
+    locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
+    ensure_meeting_open(locked)
+    if locked.version != expected_version:
+        raise ValidationError(
+            _("다른 사용자가 먼저 이 기록을 수정했습니다. 화면을 새로 고친 뒤 다시 수정하세요."),
+            code="stale",
+        )
+    attending = changes.pop("attending_departments", None)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locked.full_clean()
+    locked.version += 1
+    locked._history_user = user
+    if attending is not None:
+        # Links first, without records of their own: the save's record then holds the field
+        # changes and the new attending departments together, by `user`.
+        with history_paused(locked):
+            locked.attending_departments.set(attending)
+    locked.save(update_fields=[*changes, "version"])
+    return locked
 
 
 @transaction.atomic

@@ -1,0 +1,91 @@
+"""One history record per change of a meeting, holding its attending departments (참석 부서).
+
+`ReviewMeeting.history` keeps the attending departments of each record (`m2m_fields`). On its
+own, simple-history writes a record on every save and another on every `m2m_changed` signal:
+`.set()` sends up to two (remove, add), so one user action left two or three records, the
+first of them without the new departments. The services change the links with those records
+paused (`history_paused`) and write the one record once the links are in place: on save, or
+through `record_meeting_history` for a creation. `attending_of` reads the departments of many
+records in one query, for the admin's history page.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db import connection
+
+from .models import ReviewMeeting
+
+ATTENDING = "attending_departments"
+
+
+def attending_history_model():
+    """Return the model of the per-record attending-department snapshots."""
+    return apps.get_model("reviews", f"HistoricalReviewMeeting_{ATTENDING}")
+
+
+@contextmanager
+def history_paused(meeting: ReviewMeeting):
+    """Keep simple-history from writing records for `meeting` (saves and link changes)."""
+    meeting.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del meeting.skip_history_when_saving
+
+
+def record_meeting_history(
+    meeting: ReviewMeeting, *, user, change_reason: str | None = None, update: bool = False
+):
+    """Write one record of `meeting` ("+", or "~" if `update`) with its attending departments.
+
+    Call it after the meeting and its attending departments are written (history paused).
+    """
+    records = ReviewMeeting.history.bulk_history_create(
+        [meeting], update=update, default_user=user, default_change_reason=change_reason
+    )
+    snapshot_attending([record.history_id for record in records or []])
+    return records[0] if records else None
+
+
+def snapshot_attending(history_ids: list[int]) -> None:
+    """Copy each record's meeting's current attending departments into the record (one query)."""
+    if not history_ids:
+        return
+    history = ReviewMeeting.history.model._meta
+    snapshot = attending_history_model()._meta
+    through = ReviewMeeting.attending_departments.through._meta
+    quote = connection.ops.quote_name
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    meeting_col = column(through, "reviewmeeting")
+    ids = ", ".join(["%s"] * len(history_ids))
+    # Identifiers come from the models' meta; the ids travel as parameters.
+    sql = (
+        f"INSERT INTO {quote(snapshot.db_table)} ({column(snapshot, 'id')}, "  # noqa: S608
+        f"{column(snapshot, 'reviewmeeting')}, {column(snapshot, 'department')}, "
+        f"{column(snapshot, 'history')}) "
+        f"SELECT t.{column(through, 'id')}, t.{meeting_col}, t.{column(through, 'department')}, "
+        f"h.{column(history, 'history_id')} FROM {quote(history.db_table)} AS h "
+        f"JOIN {quote(through.db_table)} AS t ON t.{meeting_col} = h.{column(history, 'id')} "
+        f"WHERE h.{column(history, 'history_id')} IN ({ids})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(history_ids))
+
+
+def attending_of(records) -> dict[int, tuple[int, ...]]:
+    """Return {history_id: attending department ids} of `records`, in one query."""
+    attending: dict[int, list[int]] = {}
+    rows = (
+        attending_history_model()
+        .objects.filter(history_id__in=[r.history_id for r in records])
+        .values_list("history_id", "department_id")
+    )
+    for history_id, department_id in rows:
+        attending.setdefault(history_id, []).append(department_id)
+    return {history_id: tuple(ids) for history_id, ids in attending.items()}
