@@ -49,26 +49,38 @@ def record_history(
 
 def snapshot_supporting(history_ids: list[int]) -> None:
     """Copy each record's proposal's current supporting departments into the record."""
+    snapshot_m2m(Proposal, SUPPORTING, history_ids)
+
+
+def snapshot_m2m(model, field: str, history_ids: list[int]) -> None:
+    """Copy the current links of `model.field` into each of the given history records.
+
+    For a model whose `HistoricalRecords` tracks `field` (`m2m_fields`): one INSERT … SELECT
+    from the through table, whatever the number of records (chunked on SQLite).
+    """
     if not history_ids:
         return
-    history = Proposal.history.model._meta
-    snapshot = supporting_history_model()._meta
-    through = Proposal.supporting_departments.through._meta
+    m2m = model._meta.get_field(field)
+    history = model.history.model._meta
+    snapshot = apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{field}")._meta
+    through = m2m.remote_field.through._meta
+    source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
     quote = connection.ops.quote_name
 
     def column(meta, name):
         return quote(meta.get_field(name).column)
 
-    proposal_col = column(through, "proposal")
+    source_col = column(through, source)
+    history_id = column(history, "history_id")
     # Identifiers come from the models' meta; the ids travel as parameters.
     sql = (
         f"INSERT INTO {quote(snapshot.db_table)} ({column(snapshot, 'id')}, "  # noqa: S608
-        f"{column(snapshot, 'proposal')}, {column(snapshot, 'department')}, "
+        f"{column(snapshot, source)}, {column(snapshot, target)}, "
         f"{column(snapshot, 'history')}) "
-        f"SELECT t.{column(through, 'id')}, t.{proposal_col}, t.{column(through, 'department')}, "
-        f"h.{column(history, 'history_id')} FROM {quote(history.db_table)} AS h "
-        f"JOIN {quote(through.db_table)} AS t ON t.{proposal_col} = h.{column(history, 'id')} "
-        f"WHERE h.{column(history, 'history_id')}"
+        f"SELECT t.{column(through, 'id')}, t.{source_col}, t.{column(through, target)}, "
+        f"h.{history_id} FROM {quote(history.db_table)} AS h "
+        f"JOIN {quote(through.db_table)} AS t ON t.{source_col} = h.{column(history, 'id')} "
+        f"WHERE h.{history_id}"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -14,7 +14,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.db import connection
+
+from projects.history_records import snapshot_m2m
 
 from .models import ReviewMeeting
 
@@ -52,30 +53,7 @@ def record_meeting_history(
 
 def snapshot_attending(history_ids: list[int]) -> None:
     """Copy each record's meeting's current attending departments into the record (one query)."""
-    if not history_ids:
-        return
-    history = ReviewMeeting.history.model._meta
-    snapshot = attending_history_model()._meta
-    through = ReviewMeeting.attending_departments.through._meta
-    quote = connection.ops.quote_name
-
-    def column(meta, name):
-        return quote(meta.get_field(name).column)
-
-    meeting_col = column(through, "reviewmeeting")
-    ids = ", ".join(["%s"] * len(history_ids))
-    # Identifiers come from the models' meta; the ids travel as parameters.
-    sql = (
-        f"INSERT INTO {quote(snapshot.db_table)} ({column(snapshot, 'id')}, "  # noqa: S608
-        f"{column(snapshot, 'reviewmeeting')}, {column(snapshot, 'department')}, "
-        f"{column(snapshot, 'history')}) "
-        f"SELECT t.{column(through, 'id')}, t.{meeting_col}, t.{column(through, 'department')}, "
-        f"h.{column(history, 'history_id')} FROM {quote(history.db_table)} AS h "
-        f"JOIN {quote(through.db_table)} AS t ON t.{meeting_col} = h.{column(history, 'id')} "
-        f"WHERE h.{column(history, 'history_id')} IN ({ids})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(history_ids))
+    snapshot_m2m(ReviewMeeting, ATTENDING, history_ids)
 
 
 def attending_of(records) -> dict[int, tuple[int, ...]]:
