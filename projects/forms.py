@@ -3,13 +3,39 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Confidence, ProposalComment, ProposalStatus, StatusUpdate
+from .form_merge import MergeOnConflictMixin
+from .models import Confidence, Proposal, ProposalComment, ProposalStatus, StatusUpdate
 
 REASON_STATUSES = (ProposalStatus.ON_HOLD, ProposalStatus.DROPPED)
 
 
-class ProposalStatusUpdateForm(forms.ModelForm):
-    """Status, confidence, progress and narrative of one update, with the version it edits."""
+def proposal_stored_values(proposal: Proposal) -> dict:
+    """The proposal's state as the status form shows it, with the version it edits.
+
+    A proposal on hold or dropped keeps the reason of the update that put it there, so a
+    head who only changes its progress does not have to type the reason again.
+    """
+    reason = ""
+    if proposal.status in REASON_STATUSES:
+        latest = proposal.updates.order_by("-created_at", "-id").only("reason").first()
+        reason = latest.reason if latest is not None else ""
+    return {
+        "status": proposal.status,
+        "confidence": proposal.confidence,
+        "progress": proposal.progress,
+        "reason": reason,
+        "version": proposal.version,
+    }
+
+
+class ProposalStatusUpdateForm(MergeOnConflictMixin, forms.ModelForm):
+    """Status, confidence, progress and narrative of one update, with the version it edits.
+
+    The proposal's state (and its hold/drop reason) is merged with the stored one after a
+    version conflict; the narrative fields belong to this update alone and are kept as typed.
+    """
+
+    merge_fields = ("status", "confidence", "progress", "reason")
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     confidence = forms.TypedChoiceField(
@@ -61,7 +87,11 @@ class ProposalStatusUpdateForm(forms.ModelForm):
         if status == ProposalStatus.DONE and progress is not None and progress != 100:
             self.add_error("progress", _("'완료' 상태로 바꾸려면 진척률이 100%여야 합니다."))
         if status in REASON_STATUSES and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("'보류' 또는 '폐기'로 바꾸려면 사유를 적어야 합니다."))
+            if status == self.initial.get("status"):
+                message = _("'보류' 또는 '폐기' 상태인 사업은 사유를 비워 둘 수 없습니다.")
+            else:
+                message = _("'보류' 또는 '폐기'로 바꾸려면 사유를 적어야 합니다.")
+            self.add_error("reason", message)
         return data
 
     def _post_clean(self):

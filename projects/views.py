@@ -19,7 +19,7 @@ from django_filters.views import FilterView
 
 from . import permissions
 from .filters import ProposalFilterSet
-from .forms import ProposalCommentForm, ProposalStatusUpdateForm
+from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_stored_values
 from .history import changes_since, proposal_audit
 from .models import Proposal
 from .services import ProposalConflict, proposal_comment_add, proposal_update_status
@@ -89,7 +89,11 @@ def proposal_comment_add_view(request, pk):
 
 
 class ProposalStatusUpdateView(FormView):
-    """The status update form; an outdated version is refused and the input kept (409)."""
+    """The status update form; an outdated version is refused (409) and the input merged.
+
+    On the 409 page, fields the user did not touch show what is stored now, fields they
+    changed keep their input, and fields both people changed differently are marked.
+    """
 
     form_class = ProposalStatusUpdateForm
     template_name = "projects/proposal_update_status.html"
@@ -101,13 +105,7 @@ class ProposalStatusUpdateView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        p = self.proposal
-        return {
-            "status": p.status,
-            "confidence": p.confidence,
-            "progress": p.progress,
-            "version": p.version,
-        }
+        return proposal_stored_values(self.proposal)
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("proposal", self.proposal)
@@ -138,10 +136,9 @@ class ProposalStatusUpdateView(FormView):
         return redirect(self.proposal)
 
     def conflict(self, form, conflict: ProposalConflict):
-        """Keep the user's input, show what changed, and arm the form with the new version."""
-        data = self.request.POST.copy()
-        data["version"] = str(conflict.proposal.version)
-        fresh = self.get_form_class()(data=data)
+        """Merge the user's input with the stored state and arm the form with the new version."""
+        stored = proposal_stored_values(conflict.proposal)
+        fresh = form.merge_after_conflict(stored, conflict.proposal.version, initial=stored)
         context = self.get_context_data(
             form=fresh,
             proposal=conflict.proposal,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from projects.form_merge import MergeOnConflictMixin
 from projects.models import Department, Portfolio, Proposal
 
 from .models import DueDateChangeRequest, FollowUpAction, ProposalReview, ReviewMeeting
@@ -100,8 +101,12 @@ class _VersionMixin(forms.Form):
         return cleaned
 
 
-class _ReasonMixin(_VersionMixin):
-    """The reason of a correction and the version of the record the form was loaded with."""
+class _ReasonMixin(MergeOnConflictMixin, _VersionMixin):
+    """The reason of a correction and the version of the record the form was loaded with.
+
+    The record's fields carry the values they were loaded with (hidden initial inputs), so a
+    correction refused as stale is merged with the stored record, field by field.
+    """
 
     reason = forms.CharField(
         label=_("정정 사유"),
@@ -114,7 +119,7 @@ class _ReasonMixin(_VersionMixin):
         self.initial.setdefault("version", self.instance.version)
 
     def changed_values(self) -> dict:
-        """The record's fields whose submitted value differs from the stored one."""
+        """The record's fields the user changed from the values the form was loaded with."""
         return {f: self.cleaned_data[f] for f in self._meta.fields if f in self.changed_data}
 
 

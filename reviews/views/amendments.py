@@ -49,13 +49,13 @@ def meeting_amend(request, pk, target="meeting", target_pk=None):
                 **form.changed_values(),
             )
         except services.AmendmentConflict as conflict:
-            # Keep what the user typed, show what is stored now, and arm the form with the
-            # current version so a second, deliberate submit can go through.
+            # Merge what the user typed with what is stored now (fields they did not touch
+            # show the stored value, fields both changed are marked) and arm the form with
+            # the current version so a second, deliberate submit can go through.
             current = conflict.current
             current_rows = _current_values(form, current)
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = form_class(data, instance=current)
+            stored = {name: getattr(current, name) for name in form.get_merge_fields()}
+            form = form.merge_after_conflict(stored, current.version, instance=current)
             form.is_valid()
             form.add_error(None, conflict)
         except ValidationError as exc:
