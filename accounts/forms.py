@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from gwangyang_portfolio.form_labels import EmptyChoiceLabelsMixin
 from projects.models import Department
 
 from .models import Role, User
@@ -64,7 +65,7 @@ class UserCreateForm(forms.Form):
         return data
 
 
-class UserAssignForm(forms.ModelForm):
+class UserAssignForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["role", "department", "is_active"]

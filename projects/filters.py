@@ -3,9 +3,31 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Confidence, Department, Pillar, Proposal, ProposalStatus
+
+# (model field, URL parameter, label) of every sort order of the proposal list.
+ORDERING = (
+    ("management_no", "management_no", _("관리번호")),
+    ("title", "title", _("사업명")),
+    ("pillar__number", "pillar", _("전략")),
+    ("lead_department__name", "department", _("주관부서")),
+    ("status", "status", _("추진 상태")),
+    ("confidence", "confidence", _("신뢰도")),
+    ("progress", "progress", _("진척률")),
+    ("last_update_at", "last_update_at", _("최근 갱신")),
+)
+
+
+def ordering_choices() -> list:
+    """Each sort order ascending, then descending; every label translated when displayed."""
+    choices = []
+    for _field, param, label in ORDERING:
+        choices.append((param, label))
+        choices.append((f"-{param}", format_lazy(_("{label} (내림차순)"), label=label)))
+    return choices
 
 
 class ProposalFilterSet(django_filters.FilterSet):
@@ -45,26 +67,10 @@ class ProposalFilterSet(django_filters.FilterSet):
     ordering = django_filters.OrderingFilter(
         label=_("정렬"),
         empty_label=_("기본(관리번호순)"),
-        fields=(
-            ("management_no", "management_no"),
-            ("title", "title"),
-            ("pillar__number", "pillar"),
-            ("lead_department__name", "department"),
-            ("status", "status"),
-            ("confidence", "confidence"),
-            ("progress", "progress"),
-            ("last_update_at", "last_update_at"),
-        ),
-        field_labels={
-            "management_no": _("관리번호"),
-            "title": _("사업명"),
-            "pillar__number": _("전략"),
-            "lead_department__name": _("주관부서"),
-            "status": _("추진 상태"),
-            "confidence": _("신뢰도"),
-            "progress": _("진척률"),
-            "last_update_at": _("최근 갱신"),
-        },
+        fields=tuple((field, param) for field, param, _label in ORDERING),
+        # Explicit choices: django-filter's own descending labels ("%s (descending)") are
+        # formatted once at import time, in English, whatever the visitor's language.
+        choices=ordering_choices(),
     )
 
     class Meta:

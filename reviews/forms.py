@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from gwangyang_portfolio.form_labels import EmptyChoiceLabelsMixin
 from projects.form_merge import MergeOnConflictMixin
 from projects.models import Department, Portfolio, Proposal
 
@@ -14,7 +15,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class MeetingPlanForm(forms.ModelForm):
+class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     proposals = forms.ModelMultipleChoiceField(
         label=_("안건(검토할 사업)"),
         queryset=Proposal.objects.none(),
@@ -51,7 +52,7 @@ class ReviewRecordForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("gaps", "remedies", "decision")}
 
 
-class AgendaAddForm(forms.Form):
+class AgendaAddForm(EmptyChoiceLabelsMixin, forms.Form):
     proposal = forms.ModelChoiceField(label=_("추가할 사업"), queryset=Proposal.objects.none())
 
     def __init__(self, *args, meeting: ReviewMeeting, **kwargs):
@@ -63,7 +64,7 @@ class AgendaAddForm(forms.Form):
         )
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     class Meta:
         model = FollowUpAction
         fields = ["proposal", "kind", "description", "owner_department", "due_date"]
@@ -135,7 +136,7 @@ class ReviewAmendForm(_ReasonMixin, forms.ModelForm):
         fields = ["feasibility", "gaps", "remedies", "decision"]
 
 
-class ActionAmendForm(_ReasonMixin, forms.ModelForm):
+class ActionAmendForm(EmptyChoiceLabelsMixin, _ReasonMixin, forms.ModelForm):
     class Meta:
         model = FollowUpAction
         fields = ["description", "owner_department", "due_date"]

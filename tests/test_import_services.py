@@ -164,7 +164,7 @@ def test_preview_lists_field_by_field_changes_and_missing_proposals(portfolio, p
     assert changes == {
         "전략": ("2. 전략 이름 2", "3. 전략 이름 3"),
         "협조부서": ("항만물류과", "항만물류과, 기업지원과"),
-        "총사업비(백만원)": ("12,500.0", "13,000.0"),
+        "총사업비(백만원)": ("12,500", "13,000"),
         "재원": ("국비·시비", "국비"),
     }
     assert run.preview["missing"] == [{"key": "A-02", "title": "항만 3대 기본계획 변경"}]

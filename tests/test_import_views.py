@@ -98,7 +98,7 @@ def test_preview_shows_old_and_new_values_of_a_changed_row(planner_client, portf
     page = planner_client.get(run.get_absolute_url()).content.decode()
 
     assert "변경되는 사업" in page
-    assert "<del>1,000.0</del> → <ins>2,000.0</ins>" in page
+    assert "<del>1,000</del> → <ins>2,000</ins>" in page
     assert "파일에 없는 사업" in page and "A-02" in page
 
 

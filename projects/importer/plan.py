@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from ..models import Department, Origin, Pillar, Portfolio, Proposal
+from ..templatetags.portfolio import format_million
 from .columns import FIELD_LABELS
 from .fields import FUND_FIELDS
 from .parse import ParsedFile
@@ -248,7 +249,7 @@ def _display(name, value) -> str:
     if name == "origin":
         return str(Origin(value).label)
     if name == "budget_million":
-        return f"{Decimal(value):,.1f}"
+        return format_million(value)
     if isinstance(value, list):
         return ", ".join(value)
     return str(value)

@@ -1,4 +1,7 @@
-"""Template filters that ask `projects.permissions`, so templates never re-implement a rule."""
+"""Template filters that ask `projects.permissions`, so templates never re-implement a rule,
+and the display format of amounts."""
+
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -54,3 +57,25 @@ def days_since(moment) -> int | None:
     if not moment:
         return None
     return (timezone.now() - moment).days
+
+
+def format_million(value) -> str:
+    """An amount in 백만원 with thousands separators: 15,890 (decimals only when present).
+
+    Also takes the text of an older import preview ("26,280.0"); other text comes back as is.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return str(value)
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    return f"{amount.normalize():,f}"
+
+
+@register.filter
+def million(value) -> str:
+    """`{{ proposal.budget_million|million }}`: see `format_million`; blank when unknown."""
+    return format_million(value)

@@ -19,7 +19,10 @@ STATUS_COLOURS = {
 }
 
 BAR_LEFT, BAR_RIGHT, BAR_HEIGHT, BAR_GAP = 70, 630, 22, 12
-LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 44, 630, 14, 190
+# The line chart's viewBox is 640 wide; the last month's label is centred on the last point,
+# so the plot ends well short of the edge ("11월", "12월" are ~30 units wide at 13 px).
+LINE_WIDTH = 640
+LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 44, 600, 14, 190
 
 
 @dataclass
@@ -84,4 +87,5 @@ def progress_line(trend) -> dict:
         "left": LINE_LEFT,
         "right": LINE_RIGHT,
         "bottom": LINE_BOTTOM,
+        "width": LINE_WIDTH,
     }

@@ -27,10 +27,12 @@ class DashboardFilterSet(django_filters.FilterSet):
     """Narrow the dashboard to a pillar, a lead department or statuses; choose the period."""
 
     pillar = django_filters.ModelChoiceFilter(
-        label=_("전략"), queryset=Pillar.objects.order_by("portfolio", "number")
+        label=_("전략"),
+        queryset=Pillar.objects.order_by("portfolio", "number"),
+        empty_label=_("전체"),
     )
     lead_department = django_filters.ModelChoiceFilter(
-        label=_("주관부서"), queryset=Department.objects.order_by("name")
+        label=_("주관부서"), queryset=Department.objects.order_by("name"), empty_label=_("전체")
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("추진 상태"), choices=ProposalStatus.choices, widget=forms.CheckboxSelectMultiple

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -17,11 +18,11 @@ from django.views.generic import DetailView, ListView
 from projects import permissions
 
 from ..forms import ActionCompleteForm, DueChangeDecisionForm, DueDateChangeRequestForm
-from ..models import DueDateChangeRequest, DueDateChangeState, FollowUpAction
+from ..models import ActionState, DueDateChangeRequest, DueDateChangeState, FollowUpAction
 from ..services import action_complete, action_request_due_change, due_change_decide
 
 ACTION_TEMPLATE = "reviews/followupaction_detail.html"
-ROW_TEMPLATE = "reviews/includes/action_row.html"
+ROW_TEMPLATE = "reviews/includes/action_row_htmx.html"
 
 
 def _actions():
@@ -90,6 +91,17 @@ def _render_detail(request, action, status=400, **forms):
     return TemplateResponse(request, ACTION_TEMPLATE, context, status=status)
 
 
+def _overdue_count(user, action) -> int:
+    """The overdue open actions 내 부서 counts: the user's department's (else the action's)."""
+    department_id = user.department_id or action.owner_department_id
+    queryset = FollowUpAction.objects.filter(
+        owner_department_id=department_id,
+        state=ActionState.OPEN,
+        due_date__lt=timezone.localdate(),
+    )
+    return permissions.actions_completable_by(user, queryset).count()
+
+
 @require_POST
 def action_complete_view(request, pk):
     """Mark an action done with a completion note (the owning department's head, planning)."""
@@ -109,7 +121,12 @@ def action_complete_view(request, pk):
             _apply_errors(form, error)
     if request.htmx:
         action.refresh_from_db()
-        return TemplateResponse(request, ROW_TEMPLATE, {"a": action, "row_form": form})
+        context = {
+            "a": action,
+            "row_form": form,
+            "overdue_count": _overdue_count(request.user, action),
+        }
+        return TemplateResponse(request, ROW_TEMPLATE, context)
     if form.errors:
         return _render_detail(request, action, complete_form=form)
     messages.success(request, _("후속조치를 완료 처리했습니다."))

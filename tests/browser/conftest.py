@@ -65,7 +65,7 @@ def phone_page(browser):
     context = browser.new_context(
         locale="ko-KR",
         timezone_id="Asia/Seoul",
-        viewport={"width": 375, "height": 740},
+        viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
     )
