@@ -1,6 +1,7 @@
 """Forms of the meeting workflow and of follow-up actions; they validate, the services write."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -43,6 +44,95 @@ class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
             .select_related("lead_department")
             .order_by("management_no")
         )
+
+
+_RELOAD = _("화면을 연 뒤에 기록이 바뀌었을 수 있습니다. 새로 고친 뒤 다시 시도하세요.")
+
+
+class MeetingEditForm(forms.ModelForm):
+    """An open meeting's record: title, date, place, chair, attendance and minutes (회의록).
+
+    `version` is the meeting's version when the form was loaded (an optimistic lock).
+    """
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": _RELOAD, "invalid": _RELOAD, "min_value": _RELOAD},
+    )
+
+    class Meta:
+        model = ReviewMeeting
+        fields = [
+            "title",
+            "held_on",
+            "location",
+            "chair",
+            "attending_departments",
+            "attendee_count",
+            "minutes",
+        ]
+        labels = {
+            "title": _("회의명"),
+            "held_on": _("개최일"),
+            "location": _("장소"),
+            "chair": _("주재자"),
+            "attending_departments": _("참석 부서"),
+            "attendee_count": _("참석 부서장 수"),
+            "minutes": _("회의록"),
+        }
+        help_texts = {
+            "attendee_count": _("참석 부서를 모두 고르기 어려우면 참석한 부서장 수만 적으세요."),
+            "minutes": _(
+                "논의 내용과 결정 사항을 적습니다. 보고회를 종료한 뒤에는 정정으로만 고칩니다."
+            ),
+        }
+        widgets = {
+            "held_on": DateInput(format="%Y-%m-%d"),
+            "attending_departments": forms.CheckboxSelectMultiple,
+            "minutes": forms.Textarea(attrs={"rows": 12}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+        # The deputy mayors, and the meeting's own chair even if no longer one.
+        self.fields["chair"].queryset = User.objects.filter(
+            Q(role=Role.DEPUTY_MAYOR, is_active=True) | Q(pk=self.instance.chair_id)
+        )
+        self.fields["attending_departments"].queryset = Department.objects.order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self._errors:  # the field is hidden: show its error at the top
+            self.add_error(None, self._errors.pop("version"))
+        return cleaned
+
+    def changes(self) -> dict:
+        """The record's fields whose submitted value differs from the stored one."""
+        return {f: self.cleaned_data[f] for f in self._meta.fields if f in self.changed_data}
+
+
+class MeetingCloseForm(forms.Form):
+    """The confirmation of a close; with unreviewed agenda items it must be ticked."""
+
+    confirm_unreviewed = forms.BooleanField(required=False)
+    # How many unreviewed items the page showed: a later one asks again.
+    unreviewed_seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, unreviewed: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unreviewed = unreviewed
+        self.initial.setdefault("unreviewed_seen", unreviewed)
+        self.fields["confirm_unreviewed"].label = _("미검토 %(n)s건이 있어도 종료합니다") % {
+            "n": unreviewed
+        }
+
+    def accepted_unreviewed(self) -> int:
+        """The number of unreviewed items the user agreed to close with (0 unless ticked)."""
+        if not self.cleaned_data.get("confirm_unreviewed"):
+            return 0
+        return self.cleaned_data.get("unreviewed_seen") or 0
 
 
 class ReviewRecordForm(forms.ModelForm):

@@ -42,6 +42,21 @@ def _table(header, rows, widths) -> Table:
     return table
 
 
+def attendance_text(meeting) -> str:
+    """Who attended, as the meeting pages say it (reviewmeeting_attendance.html).
+
+    The attending departments, and the count of department heads where it was recorded
+    (the 2023 meeting has only "부서장 15명"); "기록 없음" when neither is known.
+    """
+    parts = []
+    departments = ", ".join(d.name for d in meeting.attending_departments.all())
+    if departments:
+        parts.append(departments)
+    if meeting.attendee_count:
+        parts.append(t("부서장 %(n)s명") % {"n": meeting.attendee_count})
+    return " · ".join(parts) or t("기록 없음")
+
+
 def minutes_pdf(meeting, out) -> None:
     """Write the minutes of `meeting` (reviews, actions, amendments) as PDF into `out`."""
     doc = SimpleDocTemplate(
@@ -54,15 +69,15 @@ def minutes_pdf(meeting, out) -> None:
         title=meeting.title,
     )
     demo = " [" + t("데모") + "]" if meeting.data_source == "demo" else ""
-    departments = ", ".join(d.name for d in meeting.attending_departments.all())
     story = [
         _p(f"{meeting.title}{demo}", H1),
         _p(
             f"{t('개최일')}: {meeting.held_on:%Y-%m-%d}   "
+            f"{t('장소')}: {meeting.location or t('미정')}   "
             f"{t('주재')}: {meeting.chair_display or t('미정')}   "
             f"{t('상태')}: {meeting.get_state_display()}"
         ),
-        _p(f"{t('참석 부서')}: {departments or t('기록 없음')}"),
+        _p(f"{t('참석')}: {attendance_text(meeting)}"),
         Spacer(1, 4 * mm),
     ]
     if meeting.minutes:

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,15 +45,31 @@ def previous_meeting(
     return qs.order_by("-held_on", "-pk").first()
 
 
-def carried_over_actions(meeting: ReviewMeeting) -> QuerySet:
-    """Return the still-open actions of the meeting before `meeting`."""
-    prev = previous_meeting(meeting.portfolio, before=meeting.held_on, exclude_pk=meeting.pk)
-    if prev is None:
-        return FollowUpAction.objects.none()
+def open_actions_of_closed_meetings(portfolio: Portfolio) -> QuerySet:
+    """Return the still-open follow-ups of every closed meeting of `portfolio`."""
+    return FollowUpAction.objects.filter(
+        meeting__portfolio=portfolio,
+        meeting__state=MeetingState.CLOSED,
+        state=ActionState.OPEN,
+    )
+
+
+def carried_over_actions(meeting: ReviewMeeting, *, today: datetime.date | None = None) -> QuerySet:
+    """Return every still-open follow-up of the closed meetings held before `meeting`.
+
+    Not only the previous meeting's: an overdue action of an older meeting stays on the list
+    until it is done. Overdue ones first, then by due date (undated last). One query.
+    """
+    today = today or timezone.localdate()
     return (
-        FollowUpAction.objects.filter(meeting=prev, state=ActionState.OPEN)
+        open_actions_of_closed_meetings(meeting.portfolio_id)
+        .filter(meeting__held_on__lte=meeting.held_on)
+        .exclude(meeting_id=meeting.pk)
+        .annotate(
+            overdue=Case(When(due_date__lt=today, then=Value(0)), default=Value(1)),
+        )
         .select_related("owner_department", "proposal", "meeting")
-        .order_by("due_date", "pk")
+        .order_by("overdue", F("due_date").asc(nulls_last=True), "meeting__held_on", "pk")
     )
 
 
@@ -63,19 +79,20 @@ def agenda_suggestions(
     """Return proposals to put on the next agenda: stale, at risk, or carried over.
 
     Stale: no status update for GP_STALE_DAYS days. At risk: confidence ≤ 2, or status
-    일부추진/보류. Carried over: an open action of, or a 'reconsider'/'pending' verdict at,
-    the last closed meeting. Dropped and done proposals are left out.
+    일부추진/보류. Carried over: an open action of any closed meeting, or a
+    'reconsider'/'pending' verdict at the last closed meeting. Dropped and done proposals are
+    left out.
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.GP_STALE_DAYS)
     prev = previous_meeting(portfolio)
-    carried_ids: set[int] = set()
+    # Open follow-ups of any closed meeting, not only the last one's.
+    carried_ids: set[int] = set(
+        open_actions_of_closed_meetings(portfolio)
+        .filter(proposal__isnull=False)
+        .values_list("proposal_id", flat=True)
+    )
     if prev is not None:
-        carried_ids |= set(
-            prev.actions.filter(state=ActionState.OPEN, proposal__isnull=False).values_list(
-                "proposal_id", flat=True
-            )
-        )
         carried_ids |= set(
             prev.reviews.filter(
                 feasibility__in=[Feasibility.RECONSIDER, Feasibility.PENDING]

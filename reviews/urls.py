@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/", meetings.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/new/", meetings.meeting_plan, name="meeting_plan"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/agenda/", meetings.agenda_add, name="agenda_add"),
     path(
         "meetings/<int:pk>/reviews/<int:review_pk>/",

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from accounts.models import AccessEvent, AccessLog, Role, User
 from projects.models import ProposalComment, StatusUpdate
-from reviews.models import ActionState, DueDateChangeRequest, DueDateChangeState
+from reviews.models import (
+    ActionState,
+    DueDateChangeRequest,
+    DueDateChangeState,
+    MeetingState,
+    ReviewMeeting,
+)
 
 from .factories import (
     ActionFactory,
@@ -100,6 +106,18 @@ CASES = [
         lambda w: reverse("reviews:action_detail", args=[w.action.pk]),
         EVERYONE,
     ),
+    Case(
+        "meeting_edit_form",
+        "get",
+        lambda w: reverse("reviews:meeting_edit", args=[w.action.meeting_id]),
+        {"planning"},
+    ),
+    Case(
+        "meeting_close_confirm",
+        "get",
+        lambda w: reverse("reviews:meeting_close", args=[w.action.meeting_id]),
+        {"planning", "deputy_mayor"},
+    ),
     Case("due_change_list", "get", lambda w: reverse("reviews:due_change_list"), {"planning"}),
     Case("user_list", "get", lambda w: reverse("accounts:user_list"), {"planning"}),
     Case("user_create_form", "get", lambda w: reverse("accounts:user_create"), {"planning"}),
@@ -152,6 +170,31 @@ CASES = [
         data=lambda w: {"decision": "approve"},
         changed=lambda w: (
             DueDateChangeRequest.objects.get(pk=w.change.pk).state == DueDateChangeState.APPROVED
+        ),
+    ),
+    Case(
+        "meeting_edit_post",
+        "post",
+        lambda w: reverse("reviews:meeting_edit", args=[w.action.meeting_id]),
+        {"planning"},
+        data=lambda w: {
+            "title": "수정한 보고회",
+            "held_on": w.action.meeting.held_on.isoformat(),
+            "minutes": "회의록",
+            "version": "1",
+        },
+        changed=lambda w: (
+            ReviewMeeting.objects.get(pk=w.action.meeting_id).title == "수정한 보고회"
+        ),
+    ),
+    Case(
+        "meeting_close_post",
+        "post",
+        lambda w: reverse("reviews:meeting_close", args=[w.action.meeting_id]),
+        {"planning", "deputy_mayor"},
+        data=lambda w: {"unreviewed_seen": "0"},
+        changed=lambda w: (
+            ReviewMeeting.objects.get(pk=w.action.meeting_id).state == MeetingState.CLOSED
         ),
     ),
     Case(

@@ -175,7 +175,10 @@ def test_close_then_read_only_then_audited_amendment(client, planner, deputy):
         due_date=datetime.date(2026, 8, 1),
     )
     client.force_login(deputy)
-    response = client.post(reverse("reviews:meeting_close", args=[meeting.pk]))
+    response = client.post(
+        reverse("reviews:meeting_close", args=[meeting.pk]),
+        {"confirm_unreviewed": "on", "unreviewed_seen": "1"},
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.CLOSED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,8 @@ from projects.models import Department, Portfolio, Proposal
 
 from ..history_records import history_paused, record_meeting_history
 from ..models import (
+    ActionState,
+    Feasibility,
     FollowUpAction,
     MeetingAmendment,
     MeetingState,
@@ -178,17 +181,63 @@ def review_record(*, review: ProposalReview, user: User, **changes) -> ProposalR
     return locked
 
 
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+
+
+def seoul_today(now: datetime.datetime | None = None) -> datetime.date:
+    """Today's date in Gwangyang (Asia/Seoul), whatever the server's time zone."""
+    return timezone.localtime(now or timezone.now(), SEOUL).date()
+
+
+def ensure_meeting_held(meeting: ReviewMeeting, *, now: datetime.datetime | None = None) -> None:
+    """Raise ValidationError (code "future") if `meeting` is dated after today in Seoul."""
+    if meeting.held_on > seoul_today(now):
+        raise ValidationError(
+            _(
+                "개최일(%(date)s)이 아직 오지 않은 보고회는 종료할 수 없습니다. "
+                "개최일이 바뀌었으면 먼저 보고회 정보를 수정하세요."
+            ),
+            code="future",
+            params={"date": meeting.held_on.isoformat()},
+        )
+
+
+def meeting_close_facts(meeting: ReviewMeeting) -> dict:
+    """What closing `meeting` would do: unreviewed agenda items and follow-ups to chase."""
+    return {
+        "agenda": meeting.reviews.count(),
+        "unreviewed": meeting.reviews.filter(feasibility=Feasibility.PENDING).count(),
+        "open_actions": meeting.actions.filter(state=ActionState.OPEN).count(),
+    }
+
+
 @transaction.atomic
-def meeting_close(*, meeting: ReviewMeeting, user: User) -> ReviewMeeting:
+def meeting_close(
+    *, meeting: ReviewMeeting, user: User, accepted_unreviewed: int | None = None
+) -> ReviewMeeting:
     """Close a meeting: its record becomes read-only and its follow-up reminders are planned.
 
+    A meeting is closed on or after its date (Asia/Seoul), never before. Views pass
+    `accepted_unreviewed`, the number of unreviewed (미검토) agenda items the user explicitly
+    agreed to close with (0 if they did not tick the confirmation): more unreviewed items than
+    that are refused (ValidationError, code "unreviewed"). None is for internal callers only.
     The close summaries and every action's reminders are rows written in this transaction,
     so either the meeting is closed with its whole plan or nothing happened.
     """
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
     ensure_meeting_open(locked)
+    now = timezone.now()
+    ensure_meeting_held(locked, now=now)
+    if accepted_unreviewed is not None:
+        unreviewed = meeting_close_facts(locked)["unreviewed"]
+        if unreviewed > accepted_unreviewed:
+            raise ValidationError(
+                _("미검토 안건이 %(n)s건 있습니다. 그래도 종료하려면 확인란을 선택하세요."),
+                code="unreviewed",
+                params={"n": unreviewed},
+            )
     locked.state = MeetingState.CLOSED
-    locked.closed_at = timezone.now()
+    locked.closed_at = now
     locked.version += 1
     locked._history_user = user
     locked.save(update_fields=["state", "closed_at", "version"])

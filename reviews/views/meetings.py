@@ -1,4 +1,4 @@
-"""Meeting workflow pages: list, plan, agenda, reviews, follow-ups, close and amendments."""
+"""Meeting workflow pages: list, plan, edit, agenda, reviews, follow-ups and close."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
@@ -13,9 +14,22 @@ from projects.models import Portfolio
 from projects.permissions import can_amend_meeting, can_close_meeting, can_manage_meetings
 
 from .. import services
-from ..forms import ActionForm, AgendaAddForm, MeetingPlanForm, ReviewRecordForm
+from ..forms import (
+    ActionForm,
+    AgendaAddForm,
+    MeetingCloseForm,
+    MeetingEditForm,
+    MeetingPlanForm,
+    ReviewRecordForm,
+)
 from ..models import ActionState, MeetingState, ProposalReview, ReviewMeeting
 from ..selectors import agenda_suggestions, carried_over_actions
+
+# A minimal 409 answer; a shared three-way merge of the two edits may replace it.
+_EDIT_CONFLICT = _lazy(
+    "다른 사용자가 먼저 이 보고회를 수정했습니다. 아래 '지금 저장된 내용'을 확인하세요. "
+    "입력하신 내용은 그대로 남겨 두었으며, 다시 저장하면 입력하신 내용으로 바뀝니다."
+)
 
 
 def _require(allowed: bool) -> None:
@@ -69,6 +83,7 @@ class MeetingDetailView(DetailView):
         can_manage = can_manage_meetings(user) and is_open
         return super().get_context_data(
             can_manage=can_manage,
+            can_edit=can_manage,
             can_close=can_close_meeting(user, meeting) and is_open,
             can_amend=can_amend_meeting(user, meeting) and not is_open,
             carried_over=carried_over_actions(meeting),
@@ -148,6 +163,8 @@ def review_record(request, pk, review_pk):
         ProposalReview.objects.select_related("meeting", "proposal"), pk=review_pk, meeting_id=pk
     )
     _require(can_manage_meetings(request.user))
+    if request.method != "POST" and review.meeting.is_closed:
+        return _closed_redirect(request, review.meeting, "review", review.pk)
     form = ReviewRecordForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,16 +198,106 @@ def action_add(request, pk):
     return render(request, "reviews/followupaction_form.html", {"form": form, "meeting": meeting})
 
 
-@require_POST
 def meeting_close(request, pk):
+    """GET: what closing does, with the confirmation; POST: close the meeting.
+
+    With unreviewed agenda items the confirmation box must be ticked; the service checks it.
+    """
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
     _require(can_close_meeting(request.user, meeting))
+    if meeting.is_closed:
+        messages.info(request, _("이미 종료된 보고회입니다."))
+        return redirect(meeting)
+    facts = services.meetings.meeting_close_facts(meeting)
+    data = request.POST if request.method == "POST" else None  # an empty POST is a POST
+    form = MeetingCloseForm(data, unreviewed=facts["unreviewed"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_close(
+                meeting=meeting,
+                user=request.user,
+                accepted_unreviewed=form.accepted_unreviewed(),
+            )
+        except ValidationError as exc:
+            field = "confirm_unreviewed" if getattr(exc, "code", None) == "unreviewed" else None
+            form.add_error(field, exc.messages)
+        else:
+            messages.success(
+                request, _("보고회를 종료했습니다. 부서별 후속조치 요약과 알림이 발송됩니다.")
+            )
+            return redirect(meeting)
     try:
-        services.meeting_close(meeting=meeting, user=request.user)
+        services.meetings.ensure_meeting_held(meeting)
+        not_yet = []
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("보고회를 종료했습니다. 부서별 후속조치 요약과 알림이 발송됩니다.")
-        )
-    return redirect(meeting)
+        not_yet = exc.messages
+    return render(
+        request,
+        "reviews/reviewmeeting_close.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "not_yet": not_yet,
+            "can_edit": can_manage_meetings(request.user),
+            **facts,
+        },
+    )
+
+
+def _closed_redirect(request, meeting, target=None, target_pk=None):
+    """Send a GET of an edit page of a closed meeting to its correction page (or the meeting)."""
+    messages.info(
+        request, _("종료된 보고회는 수정할 수 없습니다. 기록은 사유를 남기는 정정으로 고칩니다.")
+    )
+    if not can_amend_meeting(request.user, meeting):
+        return redirect(meeting)
+    if target is None:
+        return redirect("reviews:meeting_amend", meeting.pk)
+    return redirect("reviews:meeting_amend_item", meeting.pk, target, target_pk)
+
+
+def meeting_edit(request, pk):
+    """Edit an open meeting's record: title, date, place, chair, attendance and minutes.
+
+    A meeting saved by someone else since the form was loaded answers 409 with the user's
+    input kept, what is saved now, and the form's version moved on (saving again overwrites).
+    """
+    meeting = get_object_or_404(ReviewMeeting, pk=pk)
+    _require(can_manage_meetings(request.user))
+    if meeting.is_closed:
+        return _closed_redirect(request, meeting)
+    heading = str(meeting)
+    form = MeetingEditForm(request.POST or None, instance=meeting)
+    current, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes:
+            messages.info(request, _("바뀐 내용이 없습니다."))
+            return redirect(meeting)
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                **changes,
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "stale":
+                _apply_errors(form, exc)
+            else:
+                fresh = ReviewMeeting.objects.prefetch_related("attending_departments")
+                current = fresh.select_related("chair").get(pk=pk)
+                data = request.POST.copy()
+                data["version"] = current.version
+                form = MeetingEditForm(data, instance=fresh.get(pk=pk))
+                form.add_error(None, _EDIT_CONFLICT)
+                status = 409
+        else:
+            messages.success(request, _("보고회 정보를 저장했습니다."))
+            return redirect(meeting)
+    return render(
+        request,
+        "reviews/reviewmeeting_edit.html",
+        {"meeting": meeting, "heading": heading, "form": form, "current": current},
+        status=status,
+    )

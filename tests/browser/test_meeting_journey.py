@@ -4,7 +4,14 @@ import pytest
 
 from accounts.models import Role
 from reviews.models import MeetingState, Reminder, ReviewMeeting
-from tests.factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
+from tests.factories import (
+    HeadFactory,
+    MeetingFactory,
+    PortfolioFactory,
+    ProposalFactory,
+    ReviewFactory,
+    UserFactory,
+)
 
 from .conftest import assert_accessible, login
 
@@ -35,12 +42,38 @@ def test_planner_plans_records_and_closes_a_meeting(page, live_server):
     page.wait_for_load_state()
     assert page.get_by_role("link", name="전문가 토론회 개최").is_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="보고회 종료").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("종료는 되돌릴 수 없습니다.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="보고회 종료").click()  # 1 unreviewed item: refused
+    page.wait_for_load_state()
+    assert page.get_by_text("미검토 안건이 1건 있습니다").first.is_visible()
+    assert ReviewMeeting.objects.get().state != MeetingState.CLOSED
+    page.get_by_label("미검토 1건이 있어도 종료합니다").check()
     page.get_by_role("button", name="보고회 종료").click()
     page.wait_for_load_state()
     meeting = ReviewMeeting.objects.get()
     assert meeting.state == MeetingState.CLOSED
     assert Reminder.objects.filter(meeting=meeting, kind="close_summary").count() == 1
     assert page.get_by_text("종료된 보고회입니다").is_visible()
+
+
+def test_minutes_page_fits_a_390px_phone(browser, live_server):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    planner = UserFactory(role=Role.PLANNING)
+    meeting = MeetingFactory(location="광양시청 상황실", attendee_count=15)
+    for n in range(3):
+        review = ReviewFactory(meeting=meeting, proposal__title=f"아주 긴 사업명 {n} " * 4)
+        review.gaps = "재원 조달 방안과 부지 확보 일정이 불명확함 " * 3
+        review.save()
+    login(page, live_server, planner)
+    page.goto(f"{live_server.url}/reviews/meetings/{meeting.pk}/minutes/")
+    assert page.get_by_text("부서장 15명").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390, f"the minutes page scrolls sideways ({width}px)"
 
 
 def test_notifications_page_on_a_phone(phone_page, live_server):
