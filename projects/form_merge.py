@@ -166,6 +166,8 @@ def _display(field: forms.Field, value) -> str:
         return ""
     if isinstance(value, models.Model):
         text = str(value)
+    elif isinstance(value, (list, tuple)):  # a many-to-many field: the objects' names
+        text = ", ".join(str(v) for v in value)
     elif isinstance(field, forms.ModelChoiceField):
         found = field.queryset.filter(pk=value).first()
         text = str(found if found is not None else value)

@@ -49,7 +49,7 @@ class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
 _RELOAD = _("화면을 연 뒤에 기록이 바뀌었을 수 있습니다. 새로 고친 뒤 다시 시도하세요.")
 
 
-class MeetingEditForm(forms.ModelForm):
+class MeetingEditForm(MergeOnConflictMixin, forms.ModelForm):
     """An open meeting's record: title, date, place, chair, attendance and minutes (회의록).
 
     `version` is the meeting's version when the form was loaded (an optimistic lock).

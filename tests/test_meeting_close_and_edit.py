@@ -182,7 +182,9 @@ def test_heads_and_viewers_cannot_open_the_close_confirmation(client, head, view
 
 
 def _edit_data(meeting, **changes):
-    data = {
+    """The edit form as the browser posts it: the fields, and (show_hidden_initial) the
+    values the page was loaded with, so the server knows what the user changed."""
+    loaded = {
         "title": meeting.title,
         "held_on": meeting.held_on.isoformat(),
         "location": meeting.location,
@@ -190,9 +192,9 @@ def _edit_data(meeting, **changes):
         "attending_departments": [d.pk for d in meeting.attending_departments.all()],
         "attendee_count": meeting.attendee_count or "",
         "minutes": meeting.minutes,
-        "version": meeting.version,
     }
-    return {**data, **changes}
+    initial = {f"initial-{name}": value for name, value in loaded.items()}
+    return {**loaded, **initial, "version": meeting.version, **changes}
 
 
 def test_planning_staff_write_the_minutes_of_an_open_meeting(client, planner, deputy):
@@ -239,13 +241,14 @@ def test_an_edit_with_errors_shows_korean_messages_next_to_the_field(client, pla
         reverse("reviews:meeting_edit", args=[meeting.pk]), _edit_data(meeting, title="")
     )
     assert response.status_code == 200
-    assert 'id="id_title_errors"' in response.content.decode()
+    assert 'id="id_title_error"' in response.content.decode()
     assert "필수 항목입니다" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.title == "원래 제목" and meeting.version == 1
 
 
-def test_an_edit_conflict_answers_409_and_keeps_the_input(client, planner):
+def test_an_edit_conflict_answers_409_and_merges_instead_of_reverting(client, planner):
+    """The other user's title survives a re-save; the user's own minutes are kept."""
     meeting = MeetingFactory(title="원래 제목")
     url = reverse("reviews:meeting_edit", args=[meeting.pk])
     client.force_login(planner)
@@ -255,15 +258,30 @@ def test_an_edit_conflict_answers_409_and_keeps_the_input(client, planner):
     page = response.content.decode()
     assert response.status_code == 409
     assert "다른 사용자가 먼저 이 보고회를 수정했습니다" in page
-    assert "내가 쓴 회의록" in page  # the user's input is kept
-    assert "지금 저장된 내용" in page and "동료의 제목" in page
+    form = response.context["form"]
+    assert form["minutes"].value() == "내가 쓴 회의록"  # changed by the user: kept
+    assert form["title"].value() == "동료의 제목"  # not touched by the user: the stored one
+    assert form.conflicting_fields == []
     meeting.refresh_from_db()
     assert (meeting.title, meeting.minutes, meeting.version) == ("동료의 제목", "", 2)
-    # the form now carries the current version: saving again is a deliberate overwrite
-    assert str(response.context["form"]["version"].value()) == "2"
-    assert client.post(url, {**mine, "version": "2"}).status_code == 302
+    assert str(form["version"].value()) == "2"
+    assert client.post(url, form.data).status_code == 302
     meeting.refresh_from_db()
-    assert meeting.minutes == "내가 쓴 회의록"
+    assert (meeting.title, meeting.minutes) == ("동료의 제목", "내가 쓴 회의록")
+
+
+def test_an_edit_conflict_on_the_same_field_is_marked(client, planner):
+    meeting = MeetingFactory(title="원래 제목")
+    url = reverse("reviews:meeting_edit", args=[meeting.pk])
+    client.force_login(planner)
+    mine = _edit_data(meeting, title="내 제목")
+    meeting_update(meeting=meeting, user=UserFactory(), expected_version=1, title="동료의 제목")
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form["title"].value() == "내 제목"
+    assert [f.name for f in form.conflicting_fields] == ["title"]
+    assert "동료의 제목" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.DEPUTY_MAYOR, Role.VIEWER, Role.DEPARTMENT_HEAD])

@@ -27,8 +27,8 @@ from ..selectors import agenda_suggestions, carried_over_actions
 
 # A minimal 409 answer; a shared three-way merge of the two edits may replace it.
 _EDIT_CONFLICT = _lazy(
-    "다른 사용자가 먼저 이 보고회를 수정했습니다. 아래 '지금 저장된 내용'을 확인하세요. "
-    "입력하신 내용은 그대로 남겨 두었으며, 다시 저장하면 입력하신 내용으로 바뀝니다."
+    "다른 사용자가 먼저 이 보고회를 수정했습니다. 아래 '지금 저장된 내용'과 표시된 항목을 "
+    "확인한 뒤 다시 저장하세요."
 )
 
 
@@ -260,7 +260,7 @@ def meeting_edit(request, pk):
     """Edit an open meeting's record: title, date, place, chair, attendance and minutes.
 
     A meeting saved by someone else since the form was loaded answers 409 with the user's
-    input kept, what is saved now, and the form's version moved on (saving again overwrites).
+    input merged into what is saved now (projects.form_merge) and the form's version moved on.
     """
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
     _require(can_manage_meetings(request.user))
@@ -285,11 +285,17 @@ def meeting_edit(request, pk):
             if getattr(exc, "code", None) != "stale":
                 _apply_errors(form, exc)
             else:
-                fresh = ReviewMeeting.objects.prefetch_related("attending_departments")
-                current = fresh.select_related("chair").get(pk=pk)
-                data = request.POST.copy()
-                data["version"] = current.version
-                form = MeetingEditForm(data, instance=fresh.get(pk=pk))
+                # Fields the user did not touch take the stored value, fields both changed
+                # are marked; the form is armed with the current version (projects.form_merge).
+                current = (
+                    ReviewMeeting.objects.select_related("chair")
+                    .prefetch_related("attending_departments")
+                    .get(pk=pk)
+                )
+                stored = {name: getattr(current, name) for name in form.get_merge_fields()}
+                stored["attending_departments"] = list(current.attending_departments.all())
+                form = form.merge_after_conflict(stored, current.version, instance=current)
+                form.is_valid()
                 form.add_error(None, _EDIT_CONFLICT)
                 status = 409
         else:
