@@ -10,7 +10,7 @@ import time_machine
 from django.apps import apps
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,7 +159,8 @@ def test_the_migration_withdraws_requests_left_pending_on_ended_actions(head):
     stale = DueChangeFactory(action=stale_action, requested_by=head)
     live = DueChangeFactory(action=ActionFactory(), requested_by=head)
     migration = importlib.import_module("reviews.migrations.0005_due_change_withdrawn_and_checks")
-    migration.withdraw_stale_pending(apps, None)
+    with connection.schema_editor() as editor:
+        migration.withdraw_stale_pending(apps, editor)
     stale.refresh_from_db()
     live.refresh_from_db()
     assert (stale.state, live.state) == (DueDateChangeState.WITHDRAWN, DueDateChangeState.PENDING)

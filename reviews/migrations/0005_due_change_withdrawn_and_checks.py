@@ -17,6 +17,9 @@ def withdraw_stale_pending(apps, schema_editor):
     Change.objects.exclude(state="pending").filter(decided_at__isnull=True).update(
         decided_at=F("requested_at")
     )
+    # Fire the deferred triggers of these updates now: PostgreSQL refuses the ALTER TABLE
+    # of the constraints below while trigger events are pending.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
