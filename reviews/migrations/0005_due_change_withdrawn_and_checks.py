@@ -18,8 +18,9 @@ def withdraw_stale_pending(apps, schema_editor):
         decided_at=F("requested_at")
     )
     # Fire the deferred triggers of these updates now: PostgreSQL refuses the ALTER TABLE
-    # of the constraints below while trigger events are pending.
-    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # of the constraints below while trigger events are pending (SQLite has no such step).
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
