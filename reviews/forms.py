@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -10,6 +11,7 @@ from projects.form_merge import MergeOnConflictMixin
 from projects.models import Department, Portfolio, Proposal
 
 from .models import DueDateChangeRequest, FollowUpAction, ProposalReview, ReviewMeeting
+from .models.actions import DUE_CHANGE_PAST_MESSAGE
 
 
 class DateInput(forms.DateInput):
@@ -256,6 +258,17 @@ class DueDateChangeRequestForm(forms.ModelForm):
             },
             "reason": {"required": _("기한 변경 사유를 적어야 합니다.")},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers no past day; the check below holds without it too.
+        self.fields["new_due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_new_due_date(self):
+        new_due_date = self.cleaned_data["new_due_date"]
+        if new_due_date < timezone.localdate():
+            raise forms.ValidationError(DUE_CHANGE_PAST_MESSAGE, code="past")
+        return new_due_date
 
     def _post_clean(self):
         # The service checks the request against the action under a row lock.

@@ -140,7 +140,7 @@ def test_due_change_request_needs_a_reason_and_a_date(client, head, action):
 
 def test_only_one_pending_request_per_action(head, action):
     """A second pending request is refused."""
-    new_date = action.due_date + datetime.timedelta(days=5)
+    new_date = TODAY() + datetime.timedelta(days=5)
     action_request_due_change(action=action, user=head, new_due_date=new_date, reason="사유")
     with pytest.raises(ValidationError):
         action_request_due_change(

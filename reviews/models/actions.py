@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +127,18 @@ class DueDateChangeState(models.TextChoices):
     PENDING = "pending", _("검토 대기")
     APPROVED = "approved", _("승인")
     REJECTED = "rejected", _("반려")
+    # Closed without a decision because the action was completed or cancelled meanwhile.
+    WITHDRAWN = "withdrawn", _("철회(조치 종료)")
+
+
+# Refused by the service and the form: "today" (Asia/Seoul) cannot be a database constraint.
+DUE_CHANGE_PAST_MESSAGE = _("새 기한은 오늘이나 그 이후 날짜로 고르세요.")
+
+
+class DueDateChangeRequestQuerySet(models.QuerySet):
+    def decidable(self):
+        """Pending requests whose action is still open: the ones planning can still decide."""
+        return self.filter(state=DueDateChangeState.PENDING, action__state=ActionState.OPEN)
 
 
 class DueDateChangeRequest(models.Model):
@@ -164,6 +176,8 @@ class DueDateChangeRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("처리일시"), null=True, blank=True)
 
+    objects = DueDateChangeRequestQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("기한 변경 요청")
         verbose_name_plural = _("기한 변경 요청")
@@ -173,6 +187,17 @@ class DueDateChangeRequest(models.Model):
                 condition=~Q(reason=""),
                 name="due_change_has_reason",
                 violation_error_message=_("기한 변경 사유를 적어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(old_due_date__isnull=True) | ~Q(new_due_date=F("old_due_date")),
+                name="due_change_moves_the_date",
+                violation_error_code="same_date",
+                violation_error_message=_("지금 기한과 다른 날짜를 고르세요."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(decided_at__isnull=False),
+                name="due_change_closed_has_time",
+                violation_error_message=_("처리된 요청에는 처리일시가 있어야 합니다."),
             ),
             models.UniqueConstraint(
                 fields=["action"],

@@ -19,7 +19,9 @@ from ..models import (
     FollowUpAction,
     ReviewMeeting,
 )
+from ..models.actions import DUE_CHANGE_PAST_MESSAGE
 from .meetings import ensure_meeting_open
+from .notifications import notify_due_change_decided, notify_due_change_requested
 from .reminders import reminders_replan_for_action
 
 
@@ -83,6 +85,7 @@ def action_complete(
     locked._history_user = user
     locked.save(update_fields=["state", "completion_note", "completed_at", "version"])
     reminders_replan_for_action(locked)
+    _withdraw_pending_due_changes(locked, user)
     return locked
 
 
@@ -100,19 +103,44 @@ def action_cancel(
     locked._history_user = user
     locked.save(update_fields=["state", "completion_note", "version"])
     reminders_replan_for_action(locked)
+    _withdraw_pending_due_changes(locked, user)
     return locked
+
+
+def _withdraw_pending_due_changes(action: FollowUpAction, user: User) -> None:
+    """Withdraw the pending due-date requests of an action just completed or cancelled (the
+    caller holds its row lock), telling each requester other than `user`."""
+    pending = list(
+        DueDateChangeRequest.objects.select_for_update()
+        .select_related("requested_by")
+        .filter(action=action, state=DueDateChangeState.PENDING)
+    )
+    now = timezone.now()
+    for change in pending:
+        change.state = DueDateChangeState.WITHDRAWN
+        change.decided_by = user
+        change.decided_at = now
+        change.save(update_fields=["state", "decided_by", "decided_at"])
+        change.action = action
+        notify_due_change_decided(change)
 
 
 @transaction.atomic
 def action_request_due_change(
     *, action: FollowUpAction, user: User, new_due_date: datetime.date, reason: str
 ) -> DueDateChangeRequest:
-    """Ask planning to move an open action's due date; one pending request per action."""
+    """Ask planning to move an open action's due date; one pending request per action.
+
+    The new date must differ from the current one and not lie before today (Asia/Seoul) or
+    the meeting. Planning staff are notified in-app in the same transaction.
+    """
     locked = FollowUpAction.objects.select_for_update().select_related("meeting").get(pk=action.pk)
     if locked.state != ActionState.OPEN:
         raise ValidationError(_("진행 중인 조치만 기한 변경을 요청할 수 있습니다."))
     if new_due_date == locked.due_date:
         raise ValidationError({"new_due_date": _("지금 기한과 다른 날짜를 고르세요.")})
+    if new_due_date < timezone.localdate():
+        raise ValidationError({"new_due_date": DUE_CHANGE_PAST_MESSAGE})
     if new_due_date < locked.meeting.held_on:
         raise ValidationError({"new_due_date": _("기한은 보고회 개최일보다 빠를 수 없습니다.")})
     change = DueDateChangeRequest(
@@ -124,6 +152,7 @@ def action_request_due_change(
     )
     change.full_clean()
     change.save()
+    notify_due_change_requested(change)
     return change
 
 
@@ -131,22 +160,37 @@ def action_request_due_change(
 def due_change_decide(
     *, change: DueDateChangeRequest, user: User, approve: bool
 ) -> DueDateChangeRequest:
-    """Approve (moving the action's due date) or reject a pending due-date change request."""
-    locked = DueDateChangeRequest.objects.select_for_update().get(pk=change.pk)
+    """Approve (moving the action's due date) or reject a pending due-date change request.
+
+    Locks the action before the request, in the same order as completing or cancelling an
+    action does. The requester is notified in-app in the same transaction.
+    """
+    action_id = DueDateChangeRequest.objects.values_list("action_id", flat=True).get(pk=change.pk)
+    action = FollowUpAction.objects.select_for_update().get(pk=action_id)
+    locked = (
+        DueDateChangeRequest.objects.select_for_update()
+        .select_related("requested_by")
+        .get(pk=change.pk)
+    )
     if locked.state != DueDateChangeState.PENDING:
         raise ValidationError(_("이미 처리된 기한 변경 요청입니다."))
+    if approve and action.state != ActionState.OPEN:
+        raise ValidationError(_("진행 중인 조치만 기한을 바꿀 수 있습니다."))
+    if approve and locked.new_due_date < timezone.localdate():
+        raise ValidationError(
+            _("요청한 기한이 이미 지났습니다. 반려하고 새 기한으로 다시 요청하게 하세요.")
+        )
     locked.state = DueDateChangeState.APPROVED if approve else DueDateChangeState.REJECTED
     locked.decided_by = user
     locked.decided_at = timezone.now()
     locked.save(update_fields=["state", "decided_by", "decided_at"])
     if approve:
-        action = FollowUpAction.objects.select_for_update().get(pk=locked.action_id)
-        if action.state != ActionState.OPEN:
-            raise ValidationError(_("진행 중인 조치만 기한을 바꿀 수 있습니다."))
         action.due_date = locked.new_due_date
         action.version += 1
         action._history_user = user
         action.full_clean()
         action.save(update_fields=["due_date", "version"])
         reminders_replan_for_action(action)
+    locked.action = action
+    notify_due_change_decided(locked)
     return locked

@@ -178,7 +178,7 @@ def due_change_decide_view(request, pk):
 
 
 class DueChangeListView(ListView):
-    """Pending due-date change requests, for planning staff to decide."""
+    """Pending due-date change requests of open actions: the ones planning can still decide."""
 
     template_name = "reviews/duedatechangerequest_list.html"
     paginate_by = 50
@@ -190,7 +190,7 @@ class DueChangeListView(ListView):
 
     def get_queryset(self):
         return (
-            DueDateChangeRequest.objects.filter(state=DueDateChangeState.PENDING)
+            DueDateChangeRequest.objects.decidable()
             .select_related("action__owner_department", "action__proposal", "requested_by")
             .order_by("requested_at")
         )
