@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
@@ -26,7 +26,7 @@ from ..models import ActionState, MeetingState, ProposalReview, ReviewMeeting
 from ..selectors import agenda_suggestions, carried_over_actions
 
 # A minimal 409 answer; a shared three-way merge of the two edits may replace it.
-_EDIT_CONFLICT = _lazy(
+_EDIT_CONFLICT = gettext_lazy(
     "다른 사용자가 먼저 이 보고회를 수정했습니다. 아래 '지금 저장된 내용'과 표시된 항목을 "
     "확인한 뒤 다시 저장하세요."
 )

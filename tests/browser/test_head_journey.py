@@ -84,6 +84,7 @@ def test_head_filters_updates_status_marks_action_done_and_sees_both(page, live_
 
     # marks the action done from "my department" (htmx swaps the row in place)
     page.get_by_role("link", name="내 부서").click()
+    page.wait_for_load_state()
     row = page.locator(f"#action-{action.pk}")
     assert page.evaluate("typeof htmx") == "object", "htmx must load from the static files"
     row.get_by_label("완료 내용").fill("사업계획서 제출 완료")
