@@ -54,6 +54,8 @@ class AccessEvent(models.TextChoices):
     LOGOUT = "logout", _("로그아웃")
     LOCKED_OUT = "locked_out", _("계정 잠금")
     DENIED = "denied", _("권한 거부")
+    PASSWORD_SET = "password_set", _("비밀번호 재설정(관리자)")
+    UNLOCKED = "unlocked", _("로그인 잠금 해제(관리자)")
 
 
 class AccessLog(models.Model):

@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -133,6 +134,31 @@ def user_assign(
         getattr(by, "pk", None),
     )
     return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, by: User, request=None) -> User:
+    """Give an account a new password chosen by planning staff (e.g. a forgotten one).
+
+    The password validators apply. The account's other sessions end (their session hash no
+    longer matches) and its failed-login lock-out is cleared, so the new password works at once.
+    """
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    axes_reset(username=user.get_username())
+    access_log_record(event=AccessEvent.PASSWORD_SET, request=request, user=by)
+    logger.info("account password set user=%s by=%s", user.username, by.pk)
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, user: User, by: User, request=None) -> int:
+    """Clear an account's failed sign-in attempts (django-axes); return how many were cleared."""
+    cleared = axes_reset(username=user.get_username())
+    access_log_record(event=AccessEvent.UNLOCKED, request=request, user=by)
+    logger.info("account unlocked user=%s by=%s cleared=%s", user.username, by.pk, cleared)
+    return cleared
 
 
 def access_log_prune(*, days: int) -> int:

@@ -11,4 +11,6 @@ urlpatterns = [
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserAssignView.as_view(), name="user_assign"),
+    path("users/<int:pk>/password/", views.UserPasswordView.as_view(), name="user_password"),
+    path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
 ]

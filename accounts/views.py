@@ -1,16 +1,21 @@
-"""Account pages for planning staff: list accounts, create one, change role and department."""
+"""Account pages for planning staff: list, create, change role and department, set a new
+password, clear a sign-in lock-out."""
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from projects import permissions
 
 from .forms import UserAssignForm, UserCreateForm
 from .models import User
-from .services import user_assign, user_create
+from .services import user_assign, user_create, user_set_password, user_unlock
 
 
 class PlanningOnlyMixin:
@@ -62,23 +67,37 @@ class UserCreateView(PlanningOnlyMixin, FormView):
         return redirect("accounts:user_list")
 
 
-class UserAssignView(PlanningOnlyMixin, FormView):
-    template_name = "accounts/user_assign.html"
-    form_class = UserAssignForm
+def _account_or_403(request, pk) -> User:
+    account = get_object_or_404(User, pk=pk)
+    if not permissions.can_assign_account(request.user, account):
+        raise PermissionDenied
+    return account
+
+
+class AccountMixin(PlanningOnlyMixin):
+    """One other account that the planning user may change (never their own, nor a superuser)."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.account = get_object_or_404(User, pk=kwargs["pk"])
-        if request.user.is_authenticated and not permissions.can_assign_account(
-            request.user, self.account
-        ):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            self.account = _account_or_403(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+
+class UserAssignView(AccountMixin, FormView):
+    template_name = "accounts/user_assign.html"
+    form_class = UserAssignForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.account}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(account=self.account, **kwargs)
+        failures = AccessAttempt.objects.filter(username=self.account.get_username())
+        return super().get_context_data(
+            account=self.account,
+            failed_attempts=sum(failures.values_list("failures_since_start", flat=True)),
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            **kwargs,
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -95,3 +114,48 @@ class UserAssignView(PlanningOnlyMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("역할과 소속을 저장했습니다."))
         return redirect("accounts:user_list")
+
+
+class UserPasswordView(AccountMixin, FormView):
+    """Set a new password for an account (a forgotten password); its other sessions end."""
+
+    template_name = "accounts/user_password.html"
+    form_class = SetPasswordForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.account}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(account=self.account, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            user_set_password(
+                user=self.account,
+                password=form.cleaned_data["new_password1"],
+                by=self.request.user,
+                request=self.request,
+            )
+        except ValidationError as error:
+            form.add_error("new_password2", error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s의 새 비밀번호를 저장했습니다. 본인에게 직접 알려 주세요.")
+            % {"name": self.account.display_name},
+        )
+        return redirect("accounts:user_assign", pk=self.account.pk)
+
+
+@require_POST
+def user_unlock_view(request, pk):
+    """Clear an account's failed sign-ins so it can sign in again (planning staff)."""
+    if not permissions.can_manage_accounts(request.user):
+        raise PermissionDenied
+    account = _account_or_403(request, pk)
+    cleared = user_unlock(user=account, by=request.user, request=request)
+    if cleared:
+        messages.success(request, _("로그인 잠금을 풀었습니다."))
+    else:
+        messages.info(request, _("풀 잠금이 없습니다."))
+    return redirect("accounts:user_assign", pk=account.pk)
