@@ -317,3 +317,15 @@ def test_a_proposal_in_progress_does_not_prefill_an_old_hold_reason(client, held
     )
     client.force_login(head)
     assert _fields(client.get(_status_url(held)))["reason"] == ""
+
+
+def test_the_correction_page_names_the_stored_item_not_the_submitted_text(client, closed_action):
+    """A ModelForm writes the submission onto its instance; the heading must not follow it."""
+    meeting, action = closed_action
+    url = _amend_url(meeting, action)
+    client.force_login(UserFactory(role=Role.PLANNING))
+    loaded = _fields(client.get(url))
+    response = client.post(url, {**loaded, "description": "제출만 한 새 설명", "reason": ""})
+    assert response.status_code == 200  # the reason is required
+    heading = response.content.decode().split("정정 대상", 1)[1].split("</p>", 1)[0]
+    assert "자료 공유" in heading and "제출만 한 새 설명" not in heading

@@ -36,6 +36,8 @@ def meeting_amend(request, pk, target="meeting", target_pk=None):
         obj = meeting
     else:
         obj = get_object_or_404(model, pk=target_pk, meeting=meeting)
+    # Named before validation: a ModelForm writes the submitted values onto its instance.
+    target_name = str(obj)
     form = form_class(request.POST or None, instance=obj)
     current_rows = None
     if request.method == "POST" and form.is_valid():
@@ -72,7 +74,7 @@ def meeting_amend(request, pk, target="meeting", target_pk=None):
         {
             "form": form,
             "meeting": meeting,
-            "target": obj,
+            "target": target_name,
             "current": current_rows,
         },
         status=409 if current_rows is not None else 200,
