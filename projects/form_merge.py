@@ -54,16 +54,29 @@ class ConflictBoundField(forms.BoundField):
             "다른 사용자가 이 항목을 '%(value)s'(으)로 바꿨습니다. 확인 후 다시 저장하세요."
         ) % {"value": theirs}
 
-    def __str__(self):
-        html = super().__str__()
+    @property
+    def conflict_note(self) -> str:
+        """The conflict note's HTML (empty when this field is no conflict)."""
         if self.conflict is None:
-            return html
-        return html + format_html(
+            return ""
+        return format_html(
             '<p class="help conflict" id="{}"><strong>{}</strong> {}</p>',
             self.conflict_id,
             _("충돌:"),
             self.conflict_message(),
         )
+
+    @property
+    def hidden_initial(self) -> str:
+        """The hidden input with the loaded value, for templates that draw the widget by hand
+        (e.g. one checkbox per choice), where `{{ field }}` would have added it."""
+        if not self.field.show_hidden_initial:
+            return ""
+        return self.as_hidden(only_initial=True)
+
+    def __str__(self):
+        html, note = super().__str__(), self.conflict_note
+        return html + note if note else html  # both safe strings: the sum stays safe
 
     __html__ = __str__
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gwangyang_portfolio.form_labels import EmptyChoiceLabelsMixin
+
 from .form_merge import MergeOnConflictMixin
 from .models import Confidence, Proposal, ProposalComment, ProposalStatus, StatusUpdate
 
@@ -28,7 +30,7 @@ def proposal_stored_values(proposal: Proposal) -> dict:
     }
 
 
-class ProposalStatusUpdateForm(MergeOnConflictMixin, forms.ModelForm):
+class ProposalStatusUpdateForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, forms.ModelForm):
     """Status, confidence, progress and narrative of one update, with the version it edits.
 
     The proposal's state (and its hold/drop reason) is merged with the stored one after a

@@ -51,7 +51,7 @@ class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
 _RELOAD = _("화면을 연 뒤에 기록이 바뀌었을 수 있습니다. 새로 고친 뒤 다시 시도하세요.")
 
 
-class MeetingEditForm(MergeOnConflictMixin, forms.ModelForm):
+class MeetingEditForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, forms.ModelForm):
     """An open meeting's record: title, date, place, chair, attendance and minutes (회의록).
 
     `version` is the meeting's version when the form was loaded (an optimistic lock).
@@ -148,6 +148,8 @@ class AgendaAddForm(EmptyChoiceLabelsMixin, forms.Form):
     proposal = forms.ModelChoiceField(label=_("추가할 사업"), queryset=Proposal.objects.none())
 
     def __init__(self, *args, meeting: ReviewMeeting, **kwargs):
+        # Its own ids: the follow-up form on the same page has a `proposal` field too.
+        kwargs.setdefault("auto_id", "agenda_%s")
         super().__init__(*args, **kwargs)
         self.fields["proposal"].queryset = (
             Proposal.objects.filter(portfolio=meeting.portfolio)

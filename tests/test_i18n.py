@@ -26,3 +26,18 @@ def test_a_user_can_switch_to_english(client):
     assert '<html lang="en">' in page
     assert "Proposals" in page
     assert "사업 목록" not in page
+
+
+def test_the_language_menu_names_each_language_in_itself(client):
+    """A reader finds their own language whatever the page's language is."""
+    from django.utils import translation
+
+    from .factories import UserFactory
+
+    client.force_login(UserFactory())
+    for language in ("ko", "en"):
+        with translation.override(language):
+            client.cookies["django_language"] = language
+            page = client.get("/proposals/").content.decode()
+        menu = page.split('id="language-select"', 1)[1].split("</select>", 1)[0]
+        assert ">한국어<" in menu and ">English<" in menu, language

@@ -398,3 +398,62 @@ def test_the_plan_form_suggests_proposals_with_open_actions_of_older_meetings(pl
     )
     suggested = {s.proposal.pk: s.reasons for s in agenda_suggestions(portfolio)}
     assert "지난 보고회 이월" in [str(r) for r in suggested[old_proposal.pk]]
+
+
+def _page_data(response) -> dict:
+    """What the browser would post from the edit page: every named input, checked boxes and
+    selected options included, several values per name where there are several."""
+    forms = re.findall(r"<form[^>]*>.*?</form>", response.content.decode(), re.S)
+    html = next(f for f in forms if 'name="version"' in f)  # not the header's sign-out form
+    data: dict[str, list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or 'type="submit"' in tag:
+            continue
+        if 'type="checkbox"' in tag and " checked" not in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data.setdefault(name.group(1), []).append(value.group(1) if value else "")
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = chosen or [""]
+    for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = [body.removeprefix("\n")]
+    return data
+
+
+def test_an_attendance_change_by_another_user_survives_my_conflicting_save(client, planner):
+    """The checkbox group carries the loaded ticks too (hidden initial inputs), so a 409
+    re-render shows the other user's attendance and a re-save keeps it."""
+    stays, leaves = DepartmentFactory(name="투자유치과"), DepartmentFactory(name="건설과")
+    meeting = MeetingFactory(location="시청 상황실")
+    meeting.attending_departments.set([stays, leaves])
+    url = reverse("reviews:meeting_edit", args=[meeting.pk])
+    client.force_login(planner)
+    loaded = _page_data(client.get(url))
+    loaded_ticks = sorted(loaded["initial-attending_departments"])
+    assert loaded_ticks == sorted([str(stays.pk), str(leaves.pk)])
+    meeting_update(
+        meeting=meeting, user=UserFactory(), expected_version=1, attending_departments=[stays]
+    )
+    response = client.post(url, {**loaded, "location": "시청 대회의실"})
+    assert response.status_code == 409
+    again = _page_data(response)
+    assert again["attending_departments"] == [str(stays.pk)]  # theirs: I never touched it
+    assert again["location"] == ["시청 대회의실"]  # mine
+    assert client.post(url, again).status_code == 302
+    meeting.refresh_from_db()
+    assert list(meeting.attending_departments.all()) == [stays]
+    assert meeting.location == "시청 대회의실"
+
+
+def test_the_saved_now_box_of_a_409_shows_what_is_stored_not_my_input(client, planner):
+    meeting = MeetingFactory(title="원래 제목")
+    url = reverse("reviews:meeting_edit", args=[meeting.pk])
+    client.force_login(planner)
+    loaded = _page_data(client.get(url))
+    meeting_update(meeting=meeting, user=UserFactory(), expected_version=1, title="제목-A")
+    response = client.post(url, {**loaded, "title": "제목-B"})
+    assert response.status_code == 409
+    box = response.content.decode().split("지금 저장된 내용", 1)[1].split("</section>", 1)[0]
+    assert "제목-A" in box and "제목-B" not in box

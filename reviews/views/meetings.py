@@ -294,7 +294,10 @@ def meeting_edit(request, pk):
                 )
                 stored = {name: getattr(current, name) for name in form.get_merge_fields()}
                 stored["attending_departments"] = list(current.attending_departments.all())
-                form = form.merge_after_conflict(stored, current.version, instance=current)
+                # The form gets its own copy: validating writes the submission onto it, and
+                # `current` must still show what is stored.
+                copy = ReviewMeeting.objects.get(pk=pk)
+                form = form.merge_after_conflict(stored, current.version, instance=copy)
                 form.is_valid()
                 form.add_error(None, _EDIT_CONFLICT)
                 status = 409

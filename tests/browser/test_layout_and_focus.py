@@ -114,3 +114,18 @@ def test_htmx_completion_keeps_focus_and_updates_the_overdue_count(page, live_se
     assert page.locator("#action-live").get_attribute("aria-live") == "polite"
     assert "기한이 지난 조치가 1건" in page.locator("#overdue-count").inner_text()
     assert page.evaluate("document.activeElement !== document.body")
+
+
+def test_an_open_meeting_with_a_long_proposal_name_fits_a_390px_phone(phone_page, live_server):
+    """The add-agenda select lists proposal names; a long one must not widen the page."""
+    known = known_portfolio()
+    long_one = known.proposals[0]
+    long_one.title = "광양만권 수소 생산·저장·활용 클러스터 조성과 항만 배후단지 연계 " * 3
+    long_one.save(update_fields=["title"])
+    meeting = MeetingFactory(portfolio=long_one.portfolio)  # open: the agenda form is shown
+    login(phone_page, live_server, UserFactory(role=Role.PLANNING))
+    phone_page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    assert phone_page.locator("select#agenda_proposal").count() == 1
+    ids = phone_page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), "ids on the page must be unique"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
