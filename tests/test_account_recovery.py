@@ -65,6 +65,7 @@ def test_unlock_lets_a_locked_out_official_sign_in_again(client, planner):
     assert _login(stranger, head.username).status_code == 429
     page = client.get(reverse("accounts:user_assign", args=[head.pk])).content.decode()
     assert re.search(r"최근 로그인 실패 [56]회", page) and "로그인 잠금 해제" in page
+    assert "지금 로그인이 잠겨 있습니다" in page
     response = client.post(reverse("accounts:user_unlock", args=[head.pk]), follow=True)
     assert "로그인 잠금을 풀었습니다" in response.content.decode()
     assert _login(Client(), head.username).status_code == 302

@@ -183,6 +183,8 @@ def test_htmx_completion_moves_focus_announces_and_updates_the_overdue_count(cli
     assert '<div id="action-live" hx-swap-oob="innerHTML">후속조치를 완료 처리했습니다.' in html
     oob = html[html.index('<div id="overdue-count" hx-swap-oob="innerHTML">') :]
     assert "기한이 지난 조치가 1건" in oob
+    assert '<small id="open-count" hx-swap-oob="innerHTML">(1건)</small>' in html
+    assert '<small class="muted" id="open-count">(2건)</small>' in page
 
 
 def test_htmx_completion_error_focuses_the_note(client, head):

@@ -7,6 +7,7 @@ redirect, so the page works without JavaScript.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -91,15 +92,17 @@ def _render_detail(request, action, status=400, **forms):
     return TemplateResponse(request, ACTION_TEMPLATE, context, status=status)
 
 
-def _overdue_count(user, action) -> int:
-    """The overdue open actions 내 부서 counts: the user's department's (else the action's)."""
+def _department_counts(user, action) -> dict:
+    """The open and the overdue actions 내 부서 counts: the user's department's (else the
+    action's), in one query."""
     department_id = user.department_id or action.owner_department_id
     queryset = FollowUpAction.objects.filter(
-        owner_department_id=department_id,
-        state=ActionState.OPEN,
-        due_date__lt=timezone.localdate(),
+        owner_department_id=department_id, state=ActionState.OPEN
     )
-    return permissions.actions_completable_by(user, queryset).count()
+    return permissions.actions_completable_by(user, queryset).aggregate(
+        open_count=Count("pk"),
+        overdue_count=Count("pk", filter=Q(due_date__lt=timezone.localdate())),
+    )
 
 
 @require_POST
@@ -121,11 +124,7 @@ def action_complete_view(request, pk):
             _apply_errors(form, error)
     if request.htmx:
         action.refresh_from_db()
-        context = {
-            "a": action,
-            "row_form": form,
-            "overdue_count": _overdue_count(request.user, action),
-        }
+        context = {"a": action, "row_form": form, **_department_counts(request.user, action)}
         return TemplateResponse(request, ROW_TEMPLATE, context)
     if form.errors:
         return _render_detail(request, action, complete_form=form)
