@@ -202,6 +202,29 @@ def test_a_decision_notifies_the_requester_once(head, action, planner, approve, 
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize("how", ["approve", "reject", "complete"])
+def test_once_decided_the_planners_notices_of_a_request_count_as_read(head, action, planner, how):
+    """Nobody's unread count keeps a request that waits for nobody any more."""
+    other_planner = UserFactory(role=Role.PLANNING)
+    change = _request(action, head, datetime.date(2026, 4, 1))
+    waiting = Notification.objects.filter(due_change=change)
+    assert {n.user for n in waiting} == {planner, other_planner}
+    assert waiting.filter(read_at__isnull=True).count() == 2
+    if how == "complete":
+        action_complete(action=action, user=head, note="완료")
+    else:
+        due_change_decide(change=change, user=planner, approve=how == "approve")
+    assert not waiting.filter(read_at__isnull=True).exists()
+    if how != "complete":  # the requester's own notice of the outcome stays unread
+        assert Notification.objects.get(user=head, read_at__isnull=True).due_change is None
+
+
+def test_a_request_notice_exists_once_per_planner(head, action, planner):
+    change = _request(action, head, datetime.date(2026, 4, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(user=planner, due_change=change, title="중복")
+
+
 def test_a_rolled_back_decision_leaves_no_notice(head, action, planner):
     """The notice is written in the decision's transaction, so it goes when that does."""
     change = _request(action, head, datetime.date(2026, 4, 1))

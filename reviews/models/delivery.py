@@ -136,6 +136,16 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # Set on the notices that a due-date change request awaits a decision: once it is decided
+    # (or withdrawn) they are marked read, so nobody's unread count keeps a finished task.
+    due_change = models.ForeignKey(
+        "reviews.DueDateChangeRequest",
+        verbose_name=_("기한 변경 요청"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     title = models.CharField(_("제목"), max_length=200)
     body = models.TextField(_("내용"), blank=True)
     url = models.CharField(_("링크"), max_length=300, blank=True)
@@ -150,6 +160,9 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "reminder"], name="notification_once_per_reminder"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "due_change"], name="notification_once_per_due_change"
             ),
         ]
 

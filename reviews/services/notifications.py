@@ -63,6 +63,7 @@ def notify_due_change_requested(change: DueDateChangeRequest) -> list[Notificati
             title=title[:200],
             body=body,
             url=action.get_absolute_url(),
+            due_change=change,
             created_at=now,
         )
         for user in planners.order_by("pk")
@@ -71,12 +72,17 @@ def notify_due_change_requested(change: DueDateChangeRequest) -> list[Notificati
 
 def notify_due_change_decided(change: DueDateChangeRequest) -> Notification | None:
     """Tell the requester how their request ended (approved, rejected or withdrawn because
-    the action was completed or cancelled). Nobody is told of their own doing.
+    the action was completed or cancelled), and mark the planning staff's notices of it read.
+    Nobody is told of their own doing.
 
     Call inside the transaction that decided `change`; it is rolled back with it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_due_change_decided must run inside the decision's transaction")
+    # The request waits for nobody any more: its "awaits you" notices count as read.
+    Notification.objects.filter(due_change=change, read_at__isnull=True).update(
+        read_at=change.decided_at or timezone.now()
+    )
     requester = change.requested_by
     if change.decided_by_id == requester.pk or not requester.is_active:
         return None
