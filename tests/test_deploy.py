@@ -83,3 +83,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = _run_manage(["check"], {"DJANGO_ALLOWED_HOSTS": "example.org"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_migration_check_needs_no_secret_key(tmp_path):
+    """`makemigrations --check` reads only the code: it runs on a bare checkout, and the models
+    and migrations agree."""
+    result = _run_manage(["makemigrations", "--check", "--dry-run"], {"GP_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
