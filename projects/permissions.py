@@ -58,8 +58,8 @@ def can_view_proposal(user, proposal) -> bool:
     return sees_everything(user)
 
 
-def can_edit_proposal(user, proposal) -> bool:
-    """Return True if `user` may change the proposal's status and record."""
+def _planning_or_head_of(user, department_id) -> bool:
+    """Active planning staff, or the active head of the department `department_id`."""
     if not _active(user):
         return False
     if is_planning(user):
@@ -67,8 +67,13 @@ def can_edit_proposal(user, proposal) -> bool:
     return (
         user.role == Role.DEPARTMENT_HEAD
         and user.department_id is not None
-        and proposal.lead_department_id == user.department_id
+        and department_id == user.department_id
     )
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    """Return True if `user` may change the proposal's status and record."""
+    return _planning_or_head_of(user, proposal.lead_department_id)
 
 
 def can_comment_proposal(user, proposal) -> bool:
@@ -87,15 +92,7 @@ def can_view_action(user, action) -> bool:
 
 def can_complete_action(user, action) -> bool:
     """The owning department's head (or planning) may complete or re-date a follow-up."""
-    if not _active(user):
-        return False
-    if is_planning(user):
-        return True
-    return (
-        user.role == Role.DEPARTMENT_HEAD
-        and user.department_id is not None
-        and action.owner_department_id == user.department_id
-    )
+    return _planning_or_head_of(user, action.owner_department_id)
 
 
 def can_manage_meetings(user) -> bool:
