@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import connection as default_connection
-from django.db import transaction
+from django.db import connections, transaction
 
 TRIGGER = "gp_portfolio_version"  # stage 1, on each watched table
 BUMP_TRIGGER = "gp_portfolio_version_bump"  # stage 2, on the mark table
@@ -186,8 +186,6 @@ def bump(connection=default_connection) -> None:
 
 def install_after_migrate(sender, using, **kwargs) -> None:
     """post_migrate receiver: keep the triggers in step with the models after every migrate."""
-    from django.db import connections
-
     install(connections[using])
 
 
