@@ -6,7 +6,7 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 @functools.cache
@@ -34,3 +34,14 @@ class UserBackend(ModelBackend):
             return None
         user = next(iter(model._default_manager.raw(_user_by_pk_sql(), [pk])), None)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """ModelBackend's check; a wrong password ends the backend chain here.
+
+        ModelBackend is listed after this backend only so that sessions signed in through it
+        stay valid; without this it would hash the same wrong password a second time.
+        """
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and password is not None:
+            raise PermissionDenied
+        return user

@@ -1,7 +1,7 @@
 """Account pages for planning staff: list, create, change role and department, set a new
 password, clear a sign-in lock-out."""
 
-from axes.models import AccessAttempt
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
@@ -78,8 +78,7 @@ class AccountMixin(PlanningOnlyMixin):
     """One other account that the planning user may change (never their own, nor a superuser)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.account = _account_or_403(request, kwargs["pk"])
+        self.account = _account_or_403(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -91,10 +90,13 @@ class UserAssignView(AccountMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.account}
 
     def get_context_data(self, **kwargs):
-        failures = AccessAttempt.objects.filter(username=self.account.get_username())
+        # Counted as axes counts them: within the cool-off time, by username.
+        credentials = {"username": self.account.get_username()}
+        failures = AxesProxyHandler.get_failures(self.request, credentials)
         return super().get_context_data(
             account=self.account,
-            failed_attempts=sum(failures.values_list("failures_since_start", flat=True)),
+            failed_attempts=failures,
+            locked=failures >= settings.AXES_FAILURE_LIMIT,
             failure_limit=settings.AXES_FAILURE_LIMIT,
             **kwargs,
         )
@@ -129,16 +131,13 @@ class UserPasswordView(AccountMixin, FormView):
         return super().get_context_data(account=self.account, **kwargs)
 
     def form_valid(self, form):
-        try:
-            user_set_password(
-                user=self.account,
-                password=form.cleaned_data["new_password1"],
-                by=self.request.user,
-                request=self.request,
-            )
-        except ValidationError as error:
-            form.add_error("new_password2", error)
-            return self.form_invalid(form)
+        # SetPasswordForm has run the password validators already.
+        user_set_password(
+            user=self.account,
+            password=form.cleaned_data["new_password1"],
+            by=self.request.user,
+            request=self.request,
+        )
         messages.success(
             self.request,
             _("%(name)s의 새 비밀번호를 저장했습니다. 본인에게 직접 알려 주세요.")
@@ -150,8 +149,6 @@ class UserPasswordView(AccountMixin, FormView):
 @require_POST
 def user_unlock_view(request, pk):
     """Clear an account's failed sign-ins so it can sign in again (planning staff)."""
-    if not permissions.can_manage_accounts(request.user):
-        raise PermissionDenied
     account = _account_or_403(request, pk)
     cleared = user_unlock(user=account, by=request.user, request=request)
     if cleared:

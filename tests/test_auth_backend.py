@@ -58,3 +58,22 @@ def test_sessions_signed_in_through_django_s_model_backend_stay_valid(client):
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session.save()
     assert client.get(reverse("projects:proposal_list")).status_code == 200
+
+
+def test_a_wrong_password_is_checked_once(client, monkeypatch):
+    """ModelBackend stays listed for older sessions; it must not hash a wrong password again."""
+    user = UserFactory()
+    calls = []
+    original = ModelBackend.authenticate
+
+    def counting(self, *args, **kwargs):
+        calls.append(type(self).__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", counting)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "틀린-비밀번호-1234"}
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert calls == ["UserBackend"]
+    assert "_auth_user_id" not in client.session

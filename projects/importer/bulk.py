@@ -14,7 +14,7 @@ from django.db import connection
 
 
 class UnnestUpdater:
-    """Has a model manager's `bulk_update`, so bulk_update_with_history(manager=…) takes it."""
+    """`bulk_update(objs, fields)` like a model manager's, as one statement per batch."""
 
     def __init__(self, model):
         self.model = model
