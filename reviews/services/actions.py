@@ -165,8 +165,7 @@ def due_change_decide(
     Locks the action before the request, in the same order as completing or cancelling an
     action does. The requester is notified in-app in the same transaction.
     """
-    action_id = DueDateChangeRequest.objects.values_list("action_id", flat=True).get(pk=change.pk)
-    action = FollowUpAction.objects.select_for_update().get(pk=action_id)
+    action = FollowUpAction.objects.select_for_update().get(pk=change.action_id)
     locked = (
         DueDateChangeRequest.objects.select_for_update()
         .select_related("requested_by")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -181,17 +180,10 @@ def review_record(*, review: ProposalReview, user: User, **changes) -> ProposalR
     return locked
 
 
-SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
-
-
-def seoul_today(now: datetime.datetime | None = None) -> datetime.date:
-    """Today's date in Gwangyang (Asia/Seoul), whatever the server's time zone."""
-    return timezone.localtime(now or timezone.now(), SEOUL).date()
-
-
 def ensure_meeting_held(meeting: ReviewMeeting, *, now: datetime.datetime | None = None) -> None:
-    """Raise ValidationError (code "future") if `meeting` is dated after today in Seoul."""
-    if meeting.held_on > seoul_today(now):
+    """Raise ValidationError (code "future") if `meeting` is dated after today (TIME_ZONE is
+    Asia/Seoul, so the local date is Gwangyang's)."""
+    if meeting.held_on > timezone.localdate(now):
         raise ValidationError(
             _(
                 "개최일(%(date)s)이 아직 오지 않은 보고회는 종료할 수 없습니다. "
@@ -229,7 +221,7 @@ def meeting_close(
     now = timezone.now()
     ensure_meeting_held(locked, now=now)
     if accepted_unreviewed is not None:
-        unreviewed = meeting_close_facts(locked)["unreviewed"]
+        unreviewed = locked.reviews.filter(feasibility=Feasibility.PENDING).count()
         if unreviewed > accepted_unreviewed:
             raise ValidationError(
                 _("미검토 안건이 %(n)s건 있습니다. 그래도 종료하려면 확인란을 선택하세요."),

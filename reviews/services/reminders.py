@@ -8,7 +8,6 @@ docs/meetings-and-reminders.md.
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -27,8 +26,6 @@ from ..models import (
 )
 from .reminder_rules import Rules, action_slots, digest_week_key, send_at
 from .reminder_rules import working_day_on_or_after as _working_day
-
-logger = logging.getLogger(__name__)
 
 ACTION_KINDS = (
     ReminderKind.BEFORE_DUE,
