@@ -48,20 +48,33 @@ class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
         )
 
 
-_RELOAD = _("화면을 연 뒤에 기록이 바뀌었을 수 있습니다. 새로 고친 뒤 다시 시도하세요.")
+STALE_FORM = _("화면을 연 뒤에 기록이 바뀌었을 수 있습니다. 새로 고친 뒤 다시 시도하세요.")
 
 
-class MeetingEditForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, forms.ModelForm):
-    """An open meeting's record: title, date, place, chair, attendance and minutes (회의록).
+class _VersionMixin(forms.Form):
+    """The required version of the record the form was loaded with (an optimistic lock).
 
-    `version` is the meeting's version when the form was loaded (an optimistic lock).
+    Its errors are shown at the top of the form, since the field itself is hidden.
     """
 
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
-        error_messages={"required": _RELOAD, "invalid": _RELOAD, "min_value": _RELOAD},
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self._errors:
+            self.add_error(None, self._errors.pop("version"))
+        return cleaned
+
+
+class MeetingEditForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, _VersionMixin, forms.ModelForm):
+    """An open meeting's record: title, date, place, chair, attendance and minutes (회의록).
+
+    `version` is the meeting's version when the form was loaded (an optimistic lock).
+    """
 
     class Meta:
         model = ReviewMeeting
@@ -104,12 +117,6 @@ class MeetingEditForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, forms.ModelF
         )
         self.fields["attending_departments"].queryset = Department.objects.order_by("name")
 
-    def clean(self):
-        cleaned = super().clean()
-        if "version" in self._errors:  # the field is hidden: show its error at the top
-            self.add_error(None, self._errors.pop("version"))
-        return cleaned
-
     def changes(self) -> dict:
         """The record's fields whose submitted value differs from the stored one."""
         return {f: self.cleaned_data[f] for f in self._meta.fields if f in self.changed_data}
@@ -124,8 +131,6 @@ class MeetingCloseForm(forms.Form):
 
     def __init__(self, *args, unreviewed: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unreviewed = unreviewed
-        self.initial.setdefault("unreviewed_seen", unreviewed)
         self.fields["confirm_unreviewed"].label = _("미검토 %(n)s건이 있어도 종료합니다") % {
             "n": unreviewed
         }
@@ -172,28 +177,6 @@ class ActionForm(EmptyChoiceLabelsMixin, forms.ModelForm):
         ).order_by("management_no")
         self.fields["owner_department"].required = True
         self.fields["due_date"].required = True
-
-
-STALE_FORM = _("화면을 연 뒤에 기록이 바뀌었을 수 있습니다. 새로 고친 뒤 다시 시도하세요.")
-
-
-class _VersionMixin(forms.Form):
-    """The required version of the record the form was loaded with (an optimistic lock).
-
-    Its errors are shown at the top of the form, since the field itself is hidden.
-    """
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if "version" in self._errors:
-            self.add_error(None, self._errors.pop("version"))
-        return cleaned
 
 
 class _ReasonMixin(MergeOnConflictMixin, _VersionMixin):
