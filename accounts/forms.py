@@ -7,8 +7,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from gwangyang_portfolio.form_labels import EmptyChoiceLabelsMixin
-from projects.models import Department
+from core.forms import EmptyChoiceLabelsMixin
 
 from .models import Role, User
 
@@ -21,7 +20,8 @@ class UserCreateForm(forms.Form):
     role = forms.ChoiceField(label=_("역할"), choices=Role.choices)
     department = forms.ModelChoiceField(
         label=_("소속 부서"),
-        queryset=Department.objects.all(),
+        # The department model sits above this app (projects); the user's field names it.
+        queryset=User._meta.get_field("department").related_model.objects.none(),
         required=False,
         empty_label=_("없음"),
         help_text=_("부서장은 소속 부서를 반드시 골라야 합니다."),
@@ -37,6 +37,11 @@ class UserCreateForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = User._meta.get_field("department").related_model
+        self.fields["department"].queryset = departments.objects.all()
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

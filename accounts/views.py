@@ -5,31 +5,27 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
-from projects import permissions
+from core.forms import add_service_errors
+from core.guards import PermissionRequiredMixin, ensure_permitted
 
+from . import permissions
 from .forms import UserAssignForm, UserCreateForm
 from .models import User
 from .services import user_assign, user_create, user_set_password, user_unlock
 
 
-class PlanningOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_manage_accounts(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class PlanningOnlyMixin(PermissionRequiredMixin):
+    permission = staticmethod(permissions.can_manage_accounts)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        if field == "password":
-            field = "password1"
-        form.add_error(field if field in form.fields else None, errors)
+# The services name the password "password"; the forms ask for it twice.
+_PASSWORD_FIELD = {"password": "password1"}
 
 
 class UserListView(PlanningOnlyMixin, ListView):
@@ -58,7 +54,7 @@ class UserCreateView(PlanningOnlyMixin, FormView):
                 created_by=self.request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error, rename=_PASSWORD_FIELD)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -69,17 +65,18 @@ class UserCreateView(PlanningOnlyMixin, FormView):
 
 def _account_or_403(request, pk) -> User:
     account = get_object_or_404(User, pk=pk)
-    if not permissions.can_assign_account(request.user, account):
-        raise PermissionDenied
+    ensure_permitted(request, permissions.can_assign_account, account)
     return account
 
 
-class AccountMixin(PlanningOnlyMixin):
+class AccountMixin(PermissionRequiredMixin):
     """One other account that the planning user may change (never their own, nor a superuser)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.account = _account_or_403(request, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(permissions.can_assign_account)
+
+    def get_permission_object(self):
+        self.account = get_object_or_404(User, pk=self.kwargs["pk"])
+        return self.account
 
 
 class UserAssignView(AccountMixin, FormView):
@@ -112,7 +109,7 @@ class UserAssignView(AccountMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error, rename=_PASSWORD_FIELD)
             return self.form_invalid(form)
         messages.success(self.request, _("역할과 소속을 저장했습니다."))
         return redirect("accounts:user_list")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import get_bool, get_int, get_list, get_str
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "core",
     "accounts",
     "projects",
     "reviews",
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gwangyang_portfolio.context_processors.site",
+                "reviews.context_processors.notifications",
             ],
         },
     },
@@ -201,14 +204,14 @@ SITE_URL = get_str("GP_SITE_URL", "http://127.0.0.1:8000")
 # --- Celery: https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html ---------
 # Unset broker → kombu's filesystem transport: the same Celery code path, no server needed.
 CELERY_BROKER_URL = get_str("CELERY_BROKER_URL", "filesystem://")
+BROKER_DIR = VAR_DIR / "celery-broker"  # created by gwangyang_portfolio.celery when used
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _BROKER_DIR = VAR_DIR / "celery-broker"
-    for _sub in ("queue", "processed"):
-        (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_BROKER_DIR / "queue"),
-        "data_folder_out": str(_BROKER_DIR / "queue"),
-        "processed_folder": str(_BROKER_DIR / "processed"),
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        # kombu's default is ./control in the working directory; keep it under var/ too.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -222,8 +225,28 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = get_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# One reviewed schedule for all periodic work.
-CELERY_BEAT_SCHEDULE: dict = {}
+# One reviewed schedule for all periodic work (times in CELERY_TIMEZONE, Asia/Seoul).
+CELERY_BEAT_SCHEDULE = {
+    # Send the reminders that are due (claimed under a lock: running twice is harmless).
+    "reviews.dispatch_due_reminders": {
+        "task": "reviews.dispatch_due_reminders",
+        "schedule": 60.0,
+    },
+    # Monday 07:00; the digest row is due at REMINDER_SEND_HOUR.
+    "reviews.plan_weekly_digest": {
+        "task": "reviews.plan_weekly_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
+    "reviews.replan_open_actions": {
+        "task": "reviews.replan_open_actions",
+        "schedule": crontab(minute=30, hour=6),
+    },
+    # Import runs left behind by a dead worker are put back in line (GP_IMPORT_STUCK_SECONDS).
+    "projects.reclaim_stuck_imports": {
+        "task": "projects.reclaim_stuck_imports",
+        "schedule": 300.0,
+    },
+}
 
 # --- Logging -------------------------------------------------------------------------------
 LOGGING = {
@@ -238,7 +261,7 @@ LOGGING = {
 # --- Product rules ---------------------------------------------------------------------------
 GP_STALE_DAYS = get_int("GP_STALE_DAYS", 30)
 
-# --- Reminders and review meetings (issue 4); guarantees in docs/meetings-and-reminders.md --------
+# --- Reminders and review meetings; guarantees in docs/meetings-and-reminders.md --------
 # Dated reminders go out at REMINDER_SEND_HOUR (Asia/Seoul) on working days.
 REMINDER_BEFORE_DAYS = get_int("REMINDER_BEFORE_DAYS", 7)
 REMINDER_OVERDUE_EVERY_DAYS = get_int("REMINDER_OVERDUE_EVERY_DAYS", 3)
@@ -256,29 +279,7 @@ REMINDER_SENDING_TIMEOUT_SECONDS = get_int("REMINDER_SENDING_TIMEOUT_SECONDS", 6
 REMINDER_RETRY_BASE_SECONDS = get_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_RETRY_MAX_SECONDS = get_int("REMINDER_RETRY_MAX_SECONDS", 6 * 3600)
 REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 8)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("reviews.context_processors.notifications")
-
-from celery.schedules import crontab  # noqa: E402  (kept inside this section to ease merges)
-
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "reviews.dispatch_due_reminders": {
-            "task": "reviews.dispatch_due_reminders",
-            "schedule": 60.0,
-        },
-        "reviews.plan_weekly_digest": {
-            "task": "reviews.plan_weekly_digest",
-            # Monday 07:00 Asia/Seoul (CELERY_TIMEZONE); the digest row is due at the send hour.
-            "schedule": crontab(minute=0, hour=7, day_of_week=1),
-        },
-        "reviews.replan_open_actions": {
-            "task": "reviews.replan_open_actions",
-            "schedule": crontab(minute=30, hour=6),
-        },
-    }
-)
-
-# --- Report import (projects/importer) -------------------------------------------------------
+# --- Report import -------------------------------------------------------
 # Uploads above this size are refused before they are read.
 GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # A file with more data rows than this is refused with a message.
@@ -288,9 +289,5 @@ GP_IMPORT_ASYNC_MIN_BYTES = get_int("GP_IMPORT_ASYNC_MIN_BYTES", 200 * 1024)
 
 # --- Import runs left behind by a dead worker ------------------------------------------------
 # A run previewing or applying this long after its upload, with no worker holding its lock, is
-# put back in line and enqueued again by `projects.reclaim_stuck_imports` (every 5 minutes).
+# put back in line and enqueued again by `projects.reclaim_stuck_imports` (CELERY_BEAT_SCHEDULE).
 GP_IMPORT_STUCK_SECONDS = get_int("GP_IMPORT_STUCK_SECONDS", 900)
-CELERY_BEAT_SCHEDULE["projects.reclaim_stuck_imports"] = {
-    "task": "projects.reclaim_stuck_imports",
-    "schedule": 300.0,
-}

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_lock import LoadedVersionForm
+from core.admin import LoadedVersionForm
+
 from .models import Department, ImportRun, Pillar, Portfolio, Proposal, StatusUpdate
 from .services import PROPOSAL_EDITABLE_FIELDS, proposal_record_created, proposal_update
 

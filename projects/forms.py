@@ -3,12 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gwangyang_portfolio.form_labels import EmptyChoiceLabelsMixin
+from core.forms import EmptyChoiceLabelsMixin
+from core.merge import MergeOnConflictMixin
 
-from .form_merge import MergeOnConflictMixin
-from .models import Confidence, Proposal, ProposalComment, ProposalStatus, StatusUpdate
-
-REASON_STATUSES = (ProposalStatus.ON_HOLD, ProposalStatus.DROPPED)
+from .models import (
+    REASON_STATUSES,
+    Confidence,
+    Proposal,
+    ProposalComment,
+    StatusUpdate,
+    status_rule_errors,
+)
 
 
 def proposal_stored_values(proposal: Proposal) -> dict:
@@ -77,23 +82,17 @@ class ProposalStatusUpdateForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, for
             "reason": _("'보류' 또는 '폐기'로 바꿀 때는 반드시 적어야 합니다."),
         }
 
-    def clean_progress(self):
-        progress = self.cleaned_data["progress"]
-        if not 0 <= progress <= 100:
-            raise forms.ValidationError(_("진척률은 0에서 100 사이의 숫자여야 합니다."))
-        return progress
-
     def clean(self):
         data = super().clean()
-        status, progress = data.get("status"), data.get("progress")
-        if status == ProposalStatus.DONE and progress is not None and progress != 100:
-            self.add_error("progress", _("'완료' 상태로 바꾸려면 진척률이 100%여야 합니다."))
-        if status in REASON_STATUSES and not (data.get("reason") or "").strip():
-            if status == self.initial.get("status"):
-                message = _("'보류' 또는 '폐기' 상태인 사업은 사유를 비워 둘 수 없습니다.")
-            else:
-                message = _("'보류' 또는 '폐기'로 바꾸려면 사유를 적어야 합니다.")
-            self.add_error("reason", message)
+        errors = status_rule_errors(
+            status=data.get("status"),
+            progress=data.get("progress"),
+            reason=data.get("reason"),
+            previous_status=self.initial.get("status"),
+        )
+        for field, message in errors.items():
+            if field not in self.errors:  # a missing or non-numeric value is already explained
+                self.add_error(field, message)
         return data
 
     def _post_clean(self):

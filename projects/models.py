@@ -30,6 +30,37 @@ class ProposalStatus(models.TextChoices):
     DONE_CONTINUING = "done_continuing", _("이행후계속추진")
 
 
+# The status rules, stated once: the database constraints below, the service and the form all
+# use these conditions and words.
+REASON_STATUSES = (ProposalStatus.ON_HOLD, ProposalStatus.DROPPED)
+PROGRESS_RANGE_MESSAGE = _("진척률은 0에서 100 사이의 숫자여야 합니다.")
+DONE_IS_100_MESSAGE = _("'완료' 상태로 바꾸려면 진척률이 100%여야 합니다.")
+REASON_REQUIRED_MESSAGE = _("'보류' 또는 '폐기'로 바꾸려면 사유를 적어야 합니다.")
+REASON_KEPT_MESSAGE = _("'보류' 또는 '폐기' 상태인 사업은 사유를 비워 둘 수 없습니다.")
+
+
+def status_rule_errors(*, status, progress, reason, previous_status=None) -> dict[str, str]:
+    """Return {field: message} for every status rule the given state breaks (empty if none).
+
+    `previous_status` only chooses the wording: a proposal that stays on hold is told it
+    cannot lose its reason, one moving there is told to give one.
+    """
+    errors = {}
+    if progress is None or not 0 <= progress <= 100:
+        errors["progress"] = PROGRESS_RANGE_MESSAGE
+    elif status == ProposalStatus.DONE and progress != 100:
+        errors["progress"] = DONE_IS_100_MESSAGE
+    if status in REASON_STATUSES and not (reason or "").strip():
+        kept = previous_status is not None and status == previous_status
+        errors["reason"] = REASON_KEPT_MESSAGE if kept else REASON_REQUIRED_MESSAGE
+    return errors
+
+
+_PROGRESS_IN_RANGE = Q(progress__gte=0) & Q(progress__lte=100)
+_DONE_IS_100 = ~Q(status=ProposalStatus.DONE) | Q(progress=100)
+_REASON_GIVEN = ~Q(status__in=REASON_STATUSES) | ~Q(reason="")
+
+
 class Confidence(models.IntegerChoices):
     """Delivery confidence, separate from status: 5 is best."""
 
@@ -222,14 +253,14 @@ class Proposal(models.Model):
                 violation_error_message=_("같은 관리번호의 사업이 이미 있습니다."),
             ),
             models.CheckConstraint(
-                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                condition=_PROGRESS_IN_RANGE,
                 name="proposal_progress_range",
-                violation_error_message=_("진척률은 0에서 100 사이여야 합니다."),
+                violation_error_message=PROGRESS_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
-                condition=~Q(status="done") | Q(progress=100),
+                condition=_DONE_IS_100,
                 name="proposal_done_is_100",
-                violation_error_message=_("'완료' 상태의 진척률은 100%여야 합니다."),
+                violation_error_message=DONE_IS_100_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True)
@@ -318,19 +349,19 @@ class StatusUpdate(models.Model):
         indexes = [models.Index(fields=["proposal", "-created_at"], name="update_proposal_recent")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                condition=_PROGRESS_IN_RANGE,
                 name="update_progress_range",
-                violation_error_message=_("진척률은 0에서 100 사이여야 합니다."),
+                violation_error_message=PROGRESS_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
-                condition=~Q(status="done") | Q(progress=100),
+                condition=_DONE_IS_100,
                 name="update_done_is_100",
-                violation_error_message=_("'완료' 상태의 진척률은 100%여야 합니다."),
+                violation_error_message=DONE_IS_100_MESSAGE,
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["on_hold", "dropped"]) | ~Q(reason=""),
+                condition=_REASON_GIVEN,
                 name="update_hold_drop_has_reason",
-                violation_error_message=_("'보류' 또는 '폐기'에는 사유를 적어야 합니다."),
+                violation_error_message=REASON_REQUIRED_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["proposal", "version"], name="update_unique_proposal_version"

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.conflicts import lock_for_update
+from core.history import history_paused
+from core.services import reject_unknown_fields
 
 from .history_records import record_history
 from .models import (
-    Department,
     Portfolio,
     Proposal,
     ProposalComment,
-    ProposalStatus,
     StatusUpdate,
+    status_rule_errors,
 )
 
 # Fields a head may change on a proposal's master record (not its state).
@@ -42,48 +41,14 @@ PROPOSAL_EDITABLE_FIELDS = (
 )
 
 
-@dataclass
-class ProposalConflict(Exception):
-    """Raised when a proposal changed after the editor loaded it (optimistic lock)."""
-
-    proposal: Proposal
-    expected_version: int
-    newer_changes: list  # historical records of the proposal after expected_version
-
-    def __str__(self):
-        return _(
-            "다른 사용자가 먼저 이 사업을 수정했습니다. 변경 내용을 확인한 뒤 다시 저장하세요."
-        )
+PROPOSAL_CONFLICT = _(
+    "다른 사용자가 먼저 이 사업을 수정했습니다. 변경 내용을 확인한 뒤 다시 저장하세요."
+)
 
 
 def _lock(proposal: Proposal, expected_version: int) -> Proposal:
     """Lock the proposal row and check that nobody saved it since `expected_version`."""
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if locked.version != expected_version:
-        raise ProposalConflict(
-            proposal=locked,
-            expected_version=expected_version,
-            newer_changes=list(
-                locked.history.filter(version__gt=expected_version)
-                .select_related("history_user")
-                .order_by("history_date")
-            ),
-        )
-    return locked
-
-
-@contextmanager
-def _history_paused(proposal: Proposal):
-    """Keep simple-history from writing records for `proposal` (saves and link changes).
-
-    `.set()` on the supporting departments sends up to two `m2m_changed` signals (remove, add),
-    and simple-history writes a record for each; the services write one record per change.
-    """
-    proposal.skip_history_when_saving = True
-    try:
-        yield
-    finally:
-        del proposal.skip_history_when_saving
+    return lock_for_update(proposal, expected_version, message=PROPOSAL_CONFLICT)
 
 
 @transaction.atomic
@@ -98,7 +63,7 @@ def proposal_create(
     proposal = Proposal(portfolio=portfolio, management_no=management_no, title=title, **fields)
     proposal.full_clean()
     proposal._history_user = user
-    with _history_paused(proposal):
+    with history_paused(proposal):
         proposal.save()
         if supporting:
             proposal.supporting_departments.set(supporting)
@@ -117,9 +82,7 @@ def proposal_update(
 ) -> Proposal:
     """Change a proposal's master record; refuse if someone saved it since it was loaded."""
     supporting = changes.pop("supporting_departments", None)
-    unknown = set(changes) - set(PROPOSAL_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {sorted(unknown)}")
+    reject_unknown_fields("proposal_update", changes, PROPOSAL_EDITABLE_FIELDS)
     locked = _lock(proposal, expected_version)
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -129,7 +92,7 @@ def proposal_update(
     if supporting is not None:
         # Links first, without records of their own: the save's record then holds the field
         # changes and the new supporting departments together, by `user`.
-        with _history_paused(locked):
+        with history_paused(locked):
             locked.supporting_departments.set(supporting)
     locked.save(update_fields=[*changes, "version", "updated_at"])
     return locked
@@ -153,7 +116,7 @@ def proposal_update_status(
 ) -> StatusUpdate:
     """Record a status update and make it the proposal's current state.
 
-    Raise ProposalConflict if the proposal changed after `expected_version` was read, and
+    Raise VersionConflict if the proposal changed after `expected_version` was read, and
     ValidationError (field-keyed, in Korean) if the update breaks a rule.
     """
     locked = _lock(proposal, expected_version)
@@ -197,30 +160,12 @@ def proposal_update_status(
 
 def status_update_validate(update: StatusUpdate) -> None:
     """Raise a field-keyed ValidationError if the update breaks a status rule."""
-    errors = {}
-    if update.progress is None or not 0 <= update.progress <= 100:
-        errors["progress"] = _("진척률은 0에서 100 사이의 숫자여야 합니다.")
-    elif update.status == ProposalStatus.DONE and update.progress != 100:
-        errors["progress"] = _("'완료' 상태로 바꾸려면 진척률이 100%여야 합니다.")
-    if update.status in (ProposalStatus.ON_HOLD, ProposalStatus.DROPPED) and not update.reason:
-        errors["reason"] = _("'보류' 또는 '폐기'로 바꾸려면 사유를 적어야 합니다.")
+    errors = status_rule_errors(
+        status=update.status, progress=update.progress, reason=update.reason
+    )
     if errors:
         raise ValidationError(errors)
     update.full_clean(exclude=["proposal", "author"])
-
-
-@transaction.atomic
-def department_create(
-    *, name: str, email: str = "", head: User | None = None, is_demo: bool = False
-) -> Department:
-    """Create a department and, if given, make `head` its head and a member."""
-    department = Department(name=name.strip(), email=email, head=head, is_demo=is_demo)
-    department.full_clean()
-    department.save()
-    if head is not None and head.department_id != department.pk:
-        head.department = department
-        head.save(update_fields=["department"])
-    return department
 
 
 @transaction.atomic

@@ -17,12 +17,16 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from core.conflicts import VersionConflict
+from core.forms import add_service_errors
+from core.guards import PermissionRequiredMixin, ensure_permitted
+
 from . import permissions
 from .filters import ProposalFilterSet
 from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_stored_values
 from .history import changes_since, proposal_audit
 from .models import Proposal
-from .services import ProposalConflict, proposal_comment_add, proposal_update_status
+from .services import proposal_comment_add, proposal_update_status
 
 OPEN_ACTION = "open"  # reviews.models.ActionState.OPEN, named here to keep the layering one-way
 
@@ -50,8 +54,7 @@ class ProposalDetailView(DetailView):
 
     def get_object(self, queryset=None):
         proposal = super().get_object(queryset)
-        if not permissions.can_view_proposal(self.request.user, proposal):
-            raise PermissionDenied
+        ensure_permitted(self.request, permissions.can_view_proposal, proposal)
         return proposal
 
     def get_context_data(self, **kwargs):
@@ -71,8 +74,7 @@ def proposal_comment_add_view(request, pk):
     view = ProposalDetailView()
     view.setup(request, pk=pk)
     view.object = proposal = view.get_object()
-    if not permissions.can_comment_proposal(request.user, proposal):
-        raise PermissionDenied
+    ensure_permitted(request, permissions.can_comment_proposal, proposal)
     form = ProposalCommentForm(request.POST)
     if form.is_valid():
         try:
@@ -80,7 +82,7 @@ def proposal_comment_add_view(request, pk):
                 proposal=proposal, user=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            form.add_error("body", error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("의견을 등록했습니다."))
             return redirect(f"{proposal.get_absolute_url()}#comments")
@@ -88,7 +90,7 @@ def proposal_comment_add_view(request, pk):
     return TemplateResponse(request, view.template_name, context, status=400)
 
 
-class ProposalStatusUpdateView(FormView):
+class ProposalStatusUpdateView(PermissionRequiredMixin, FormView):
     """The status update form; an outdated version is refused (409) and the input merged.
 
     On the 409 page, fields the user did not touch show what is stored now, fields they
@@ -98,11 +100,13 @@ class ProposalStatusUpdateView(FormView):
     form_class = ProposalStatusUpdateForm
     template_name = "projects/proposal_update_status.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.proposal = get_object_or_404(Proposal.objects.with_list_relations(), pk=kwargs["pk"])
-        if not permissions.can_edit_proposal(request.user, self.proposal):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(permissions.can_edit_proposal)
+
+    def get_permission_object(self):
+        self.proposal = get_object_or_404(
+            Proposal.objects.with_list_relations(), pk=self.kwargs["pk"]
+        )
+        return self.proposal
 
     def get_initial(self):
         return proposal_stored_values(self.proposal)
@@ -126,24 +130,24 @@ class ProposalStatusUpdateView(FormView):
                 next_step=data["next_step"],
                 reason=data["reason"],
             )
-        except ProposalConflict as conflict:
+        except VersionConflict as conflict:
             return self.conflict(form, conflict)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("추진 현황을 저장했습니다."))
         return redirect(self.proposal)
 
-    def conflict(self, form, conflict: ProposalConflict):
+    def conflict(self, form, conflict: VersionConflict):
         """Merge the user's input with the stored state and arm the form with the new version."""
-        stored = proposal_stored_values(conflict.proposal)
-        fresh = form.merge_after_conflict(stored, conflict.proposal.version, initial=stored)
+        current = conflict.current
+        stored = proposal_stored_values(current)
+        fresh = form.merge_after_conflict(stored, current.version, initial=stored)
         context = self.get_context_data(
             form=fresh,
-            proposal=conflict.proposal,
-            conflict_changes=changes_since(conflict.proposal, conflict.expected_version),
-            conflict_updates=conflict.proposal.updates.filter(
+            proposal=current,
+            conflict_changes=changes_since(current, conflict.expected_version),
+            conflict_updates=current.updates.filter(
                 version__gt=conflict.expected_version
             ).select_related("author"),
         )
@@ -161,6 +165,8 @@ class MyDepartmentView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        from reviews.permissions import actions_completable_by  # moves to dashboard/
+
         context = super().get_context_data(**kwargs)
         user = self.request.user
         department = user.department
@@ -169,7 +175,7 @@ class MyDepartmentView(TemplateView):
             permissions.proposals_editable_by(user, Proposal.objects.with_list_relations())
         )
         actions = list(
-            permissions.actions_completable_by(user, department.actions.filter(state=OPEN_ACTION))
+            actions_completable_by(user, department.actions.filter(state=OPEN_ACTION))
             .select_related("meeting", "proposal")
             .order_by(F("due_date").asc(nulls_last=True), "id")
         )

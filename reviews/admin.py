@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.admin_lock import LoadedVersionForm, VersionedAdminMixin
+from core.admin import LoadedVersionForm, VersionedAdminMixin
 
 from .history import meeting_history_changes
 from .history_records import record_meeting_history

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from gwangyang_portfolio.form_labels import EmptyChoiceLabelsMixin
-from projects.form_merge import MergeOnConflictMixin
+from core.forms import EmptyChoiceLabelsMixin
+from core.merge import MergeOnConflictMixin
 from projects.models import Department, Portfolio, Proposal
 
 from .models import DueDateChangeRequest, FollowUpAction, ProposalReview, ReviewMeeting

@@ -4,18 +4,14 @@
 own, simple-history writes a record on every save and another on every `m2m_changed` signal:
 `.set()` sends up to two (remove, add), so one user action left two or three records, the
 first of them without the new departments. The services change the links with those records
-paused (`history_paused`) and write the one record once the links are in place: on save, or
-through `record_meeting_history` for a creation. `attending_of` reads the departments of many
-records in one query, for the admin's history page.
+paused (`core.history.history_paused`) and write the one record once the links are in place:
+on save, or through `record_meeting_history` for a creation. `attending_of` reads the
+departments of many records in one query, for the admin's history page.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from django.apps import apps
-
-from projects.history_records import snapshot_m2m
+from core import history
 
 from .models import ReviewMeeting
 
@@ -24,17 +20,7 @@ ATTENDING = "attending_departments"
 
 def attending_history_model():
     """Return the model of the per-record attending-department snapshots."""
-    return apps.get_model("reviews", f"HistoricalReviewMeeting_{ATTENDING}")
-
-
-@contextmanager
-def history_paused(meeting: ReviewMeeting):
-    """Keep simple-history from writing records for `meeting` (saves and link changes)."""
-    meeting.skip_history_when_saving = True
-    try:
-        yield
-    finally:
-        del meeting.skip_history_when_saving
+    return history.snapshot_model(ReviewMeeting, ATTENDING)
 
 
 def record_meeting_history(
@@ -44,16 +30,15 @@ def record_meeting_history(
 
     Call it after the meeting and its attending departments are written (history paused).
     """
-    records = ReviewMeeting.history.bulk_history_create(
-        [meeting], update=update, default_user=user, default_change_reason=change_reason
+    records = history.record_history(
+        ReviewMeeting,
+        [meeting],
+        m2m_field=ATTENDING,
+        user=user,
+        change_reason=change_reason,
+        update=update,
     )
-    snapshot_attending([record.history_id for record in records or []])
     return records[0] if records else None
-
-
-def snapshot_attending(history_ids: list[int]) -> None:
-    """Copy each record's meeting's current attending departments into the record (one query)."""
-    snapshot_m2m(ReviewMeeting, ATTENDING, history_ids)
 
 
 def attending_of(records) -> dict[int, tuple[int, ...]]:

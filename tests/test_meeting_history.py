@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
+from core.conflicts import VersionConflict
 from reviews.models import MeetingAmendment, ReviewMeeting
 from reviews.services import (
     meeting_amend,
@@ -138,9 +139,9 @@ def test_removing_every_department_writes_one_record_without_them(planner, depar
 
 def test_an_update_refuses_a_stale_version_or_a_closed_meeting(planner, departments):
     meeting = plan(planner, departments)
-    with pytest.raises(ValidationError) as stale:
+    with pytest.raises(VersionConflict) as stale:
         meeting_update(meeting=meeting, user=planner, expected_version=7, title="다른 제목")
-    assert stale.value.code == "stale"
+    assert stale.value.current.version == 1
     meeting_close(meeting=meeting, user=planner)
     with pytest.raises(ValidationError):
         meeting_update(

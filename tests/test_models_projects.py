@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.conflicts import VersionConflict
 from projects.models import Proposal, ProposalStatus, StatusUpdate
 from projects.services import (
-    ProposalConflict,
     proposal_create,
     proposal_update,
     proposal_update_status,
@@ -94,7 +94,7 @@ def test_stale_version_is_refused_and_nothing_is_lost(proposal, head):
         status=ProposalStatus.ON_TRACK,
         progress=20,
     )
-    with pytest.raises(ProposalConflict) as excinfo:
+    with pytest.raises(VersionConflict) as excinfo:
         proposal_update_status(
             proposal=proposal,
             user=head,
@@ -102,7 +102,8 @@ def test_stale_version_is_refused_and_nothing_is_lost(proposal, head):
             status=ProposalStatus.PARTIAL,
             progress=10,
         )
-    assert [h.status for h in excinfo.value.newer_changes] == ["on_track"]
+    newer = excinfo.value.current.history.filter(version__gt=loaded_version)
+    assert [h.status for h in newer] == ["on_track"]
     assert "다른 사용자가 먼저" in str(excinfo.value)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ON_TRACK
@@ -168,7 +169,7 @@ def test_every_change_is_kept_in_the_audit_history(proposal, head):
 
 def test_master_data_edit_uses_the_optimistic_lock(proposal, head):
     proposal_update(proposal=proposal, user=head, expected_version=1, summary="개요 1")
-    with pytest.raises(ProposalConflict):
+    with pytest.raises(VersionConflict):
         proposal_update(proposal=proposal, user=head, expected_version=1, summary="개요 2")
     proposal.refresh_from_db()
     assert proposal.summary == "개요 1"

@@ -1,4 +1,4 @@
-"""The queryset scopes of projects.permissions: what each role may change, as querysets."""
+"""The queryset scopes of the permissions modules: what each role may change, as querysets."""
 
 import pytest
 
@@ -6,6 +6,7 @@ from accounts.models import Role
 from projects import permissions
 from projects.models import Proposal
 from reviews.models import FollowUpAction
+from reviews.permissions import actions_completable_by
 
 from .factories import ActionFactory, HeadFactory, ProposalFactory, UserFactory
 
@@ -24,15 +25,15 @@ def test_scopes_follow_the_roles():
 
     assert list(permissions.proposals_editable_by(head, proposals)) == [mine]
     assert set(permissions.proposals_commentable_by(head, proposals)) == {mine, theirs}
-    assert list(permissions.actions_completable_by(head, actions)) == [my_action]
+    assert list(actions_completable_by(head, actions)) == [my_action]
     planner = UserFactory(role=Role.PLANNING)
     assert permissions.proposals_editable_by(planner, proposals).count() == 2
-    assert permissions.actions_completable_by(planner, actions).count() == 2
+    assert actions_completable_by(planner, actions).count() == 2
     for role in (Role.DEPUTY_MAYOR, Role.VIEWER):
         reader = UserFactory(role=role)
         assert not permissions.proposals_editable_by(reader, proposals).exists()
         assert not permissions.proposals_commentable_by(reader, proposals).exists()
-        assert not permissions.actions_completable_by(reader, actions).exists()
+        assert not actions_completable_by(reader, actions).exists()
 
 
 def test_scopes_agree_with_the_predicates():

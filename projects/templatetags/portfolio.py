@@ -22,26 +22,6 @@ def can_comment_proposal(user, proposal) -> bool:
 
 
 @register.filter
-def can_complete_action(user, action) -> bool:
-    return permissions.can_complete_action(user, action)
-
-
-@register.filter
-def can_decide_due_change(user) -> bool:
-    return permissions.can_decide_due_change(user)
-
-
-@register.filter
-def can_manage_accounts(user) -> bool:
-    return permissions.can_manage_accounts(user)
-
-
-@register.filter
-def can_assign_account(user, account) -> bool:
-    return permissions.can_assign_account(user, account)
-
-
-@register.filter
 def can_import(user) -> bool:
     return permissions.can_import(user)
 

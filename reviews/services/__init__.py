@@ -8,7 +8,6 @@ from .actions import (
     due_change_decide,
 )
 from .meetings import (
-    AmendmentConflict,
     ensure_meeting_open,
     meeting_amend,
     meeting_close,
@@ -28,7 +27,6 @@ from .reminders import (
 )
 
 __all__ = [
-    "AmendmentConflict",
     "action_cancel",
     "action_complete",
     "action_create",

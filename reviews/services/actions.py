@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.conflicts import lock_for_update
 from projects.models import Department, Proposal
 
 from ..models import (
@@ -23,6 +25,10 @@ from ..models.actions import DUE_CHANGE_PAST_MESSAGE
 from .meetings import ensure_meeting_open
 from .notifications import notify_due_change_decided, notify_due_change_requested
 from .reminders import reminders_replan_for_action
+
+ACTION_CONFLICT = gettext_lazy(
+    "다른 사용자가 먼저 이 조치를 수정했습니다. 새로 고친 뒤 다시 시도하세요."
+)
 
 
 @transaction.atomic
@@ -58,11 +64,7 @@ def action_create(
 
 def _lock_open_action(action, expected_version: int | None, not_open_message) -> FollowUpAction:
     """Lock an action row; refuse a stale version (optimistic lock) or an action not open."""
-    locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _("다른 사용자가 먼저 이 조치를 수정했습니다. 새로 고친 뒤 다시 시도하세요.")
-        )
+    locked = lock_for_update(action, expected_version, message=ACTION_CONFLICT)
     if locked.state != ActionState.OPEN:
         raise ValidationError(not_open_message)
     return locked

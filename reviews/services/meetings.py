@@ -8,11 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.conflicts import VersionConflict
+from core.history import history_paused
+from core.services import reject_unknown_fields
 from projects.models import Department, Portfolio, Proposal
 
-from ..history_records import history_paused, record_meeting_history
+from ..history_records import record_meeting_history
 from ..models import (
     ActionState,
     Feasibility,
@@ -91,18 +95,13 @@ def meeting_update(
 
     One edit is one history record, by `user`, holding the changed fields and the attending
     departments as they are after the edit. `expected_version` is the version the editor
-    loaded; a meeting saved since then is refused (ValidationError, code "stale").
+    loaded; a meeting saved since then is refused (VersionConflict).
     """
-    unknown = set(changes) - set(MEETING_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
+    reject_unknown_fields("meeting_update", changes, MEETING_EDITABLE_FIELDS)
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
     ensure_meeting_open(locked)
     if locked.version != expected_version:
-        raise ValidationError(
-            _("다른 사용자가 먼저 이 기록을 수정했습니다. 화면을 새로 고친 뒤 다시 수정하세요."),
-            code="stale",
-        )
+        raise VersionConflict(locked, expected_version)
     attending = changes.pop("attending_departments", None)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
@@ -244,18 +243,10 @@ AMENDABLE = {
 }
 
 
-class AmendmentConflict(ValidationError):
-    """Someone corrected the record after the form was loaded; `current` is the fresh row."""
-
-    def __init__(self, current):
-        super().__init__(
-            _(
-                "다른 사용자가 먼저 이 기록을 정정했습니다. 지금 저장된 내용을 확인한 뒤, "
-                "필요하면 다시 정정하세요. 입력하신 내용은 그대로 남겨 두었습니다."
-            ),
-            code="stale",
-        )
-        self.current = current
+AMENDMENT_CONFLICT = gettext_lazy(
+    "다른 사용자가 먼저 이 기록을 정정했습니다. 지금 저장된 내용을 확인한 뒤, "
+    "필요하면 다시 정정하세요. 입력하신 내용은 그대로 남겨 두었습니다."
+)
 
 
 def _display(value) -> str:
@@ -281,7 +272,7 @@ def meeting_amend(
     `target` is the meeting itself (default), one of its reviews or one of its actions. A
     change of an action's due date or owner re-plans its reminders. Return the amendment, or
     None if nothing actually changed. Views pass the `expected_version` their form was
-    loaded with: a target changed since then raises AmendmentConflict and writes nothing
+    loaded with: a target changed since then raises VersionConflict and writes nothing
     (None is for internal callers only). Only fields whose value differs are written.
     """
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -297,7 +288,7 @@ def meeting_amend(
     if model is not ReviewMeeting and obj.meeting_id != locked.pk:
         raise ValidationError(_("이 보고회의 기록이 아닙니다."))
     if expected_version is not None and obj.version != expected_version:
-        raise AmendmentConflict(obj)
+        raise VersionConflict(obj, expected_version, AMENDMENT_CONFLICT)
     diff = []
     for name, value in changes.items():
         value = value.strip() if isinstance(value, str) else value

@@ -1,6 +1,8 @@
-"""Small template helpers of the reviews pages."""
+"""Small template helpers of the reviews pages, and filters that ask `reviews.permissions`."""
 
 from django import template
+
+from reviews import permissions
 
 register = template.Library()
 
@@ -16,3 +18,13 @@ def get_item(mapping, key):
         return mapping.get(int(str(key)), [])
     except ValueError:
         return []
+
+
+@register.filter
+def can_complete_action(user, action) -> bool:
+    return permissions.can_complete_action(user, action)
+
+
+@register.filter
+def can_decide_due_change(user) -> bool:
+    return permissions.can_decide_due_change(user)

@@ -1,12 +1,12 @@
 """Follow-up action pages: the detail, marking done, asking for and deciding a new due date.
 
-Each POST checks `projects.permissions` first; a forbidden POST is a 403 and changes nothing.
+Each POST checks `reviews.permissions` first; a forbidden POST is a 403 and changes nothing.
 Marking done answers an htmx request with the re-rendered table row, everyone else with a
 redirect, so the page works without JavaScript.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from projects import permissions
+from core.conflicts import VersionConflict
+from core.forms import add_service_errors
+from core.guards import PermissionRequiredMixin, ensure_permitted
 
+from .. import permissions
 from ..forms import ActionCompleteForm, DueChangeDecisionForm, DueDateChangeRequestForm
 from ..models import ActionState, DueDateChangeRequest, DueDateChangeState, FollowUpAction
 from ..services import action_complete, action_request_due_change, due_change_decide
@@ -33,14 +36,6 @@ def _actions():
 def _with_due_changes():
     """The actions with everything the detail page reads (one query per relation, any size)."""
     return _actions().prefetch_related("due_changes__requested_by", "due_changes__decided_by")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -60,8 +55,7 @@ class ActionDetailView(DetailView):
 
     def get_object(self, queryset=None):
         action = super().get_object(queryset)
-        if not permissions.can_view_action(self.request.user, action):
-            raise PermissionDenied
+        ensure_permitted(self.request, permissions.can_view_action, action)
         return action
 
     def get_context_data(self, **kwargs):
@@ -109,8 +103,7 @@ def _department_counts(user, action) -> dict:
 def action_complete_view(request, pk):
     """Mark an action done with a completion note (the owning department's head, planning)."""
     action = get_object_or_404(_actions(), pk=pk)
-    if not permissions.can_complete_action(request.user, action):
-        raise PermissionDenied
+    ensure_permitted(request, permissions.can_complete_action, action)
     form = ActionCompleteForm(request.POST)
     if form.is_valid():
         try:
@@ -120,8 +113,8 @@ def action_complete_view(request, pk):
                 note=form.cleaned_data["completion_note"],
                 expected_version=form.cleaned_data["version"],
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
+        except (ValidationError, VersionConflict) as error:
+            add_service_errors(form, error)
     if request.htmx:
         action.refresh_from_db()
         context = {"a": action, "row_form": form, **_department_counts(request.user, action)}
@@ -136,8 +129,7 @@ def action_complete_view(request, pk):
 def action_due_change_request_view(request, pk):
     """Ask for a new due date with a reason (whoever may complete the action)."""
     action = get_object_or_404(_actions(), pk=pk)
-    if not permissions.can_request_due_change(request.user, action):
-        raise PermissionDenied
+    ensure_permitted(request, permissions.can_request_due_change, action)
     form = DueDateChangeRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -147,8 +139,8 @@ def action_due_change_request_view(request, pk):
                 new_due_date=form.cleaned_data["new_due_date"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
+        except (ValidationError, VersionConflict) as error:
+            add_service_errors(form, error)
     if form.errors:
         return _render_detail(request, action, due_form=form)
     messages.success(request, _("기한 변경을 요청했습니다. 기획 담당자가 검토합니다."))
@@ -158,9 +150,8 @@ def action_due_change_request_view(request, pk):
 @require_POST
 def due_change_decide_view(request, pk):
     """Approve or reject a pending due-date change request (planning only)."""
+    ensure_permitted(request, permissions.can_decide_due_change)
     change = get_object_or_404(DueDateChangeRequest.objects.select_related("action"), pk=pk)
-    if not permissions.can_decide_due_change(request.user):
-        raise PermissionDenied
     form = DueChangeDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("승인 또는 반려를 고르세요."))
@@ -176,16 +167,13 @@ def due_change_decide_view(request, pk):
     return redirect(_safe_next(request, change.action.get_absolute_url()))
 
 
-class DueChangeListView(ListView):
+class DueChangeListView(PermissionRequiredMixin, ListView):
     """Pending due-date change requests of open actions: the ones planning can still decide."""
 
     template_name = "reviews/duedatechangerequest_list.html"
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_decide_due_change(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(permissions.can_decide_due_change)
 
     def get_queryset(self):
         return (

@@ -1,17 +1,19 @@
 """Audited corrections of a closed meeting's record."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from projects.permissions import can_amend_meeting
+from core.conflicts import VersionConflict
+from core.forms import add_service_errors
+from core.guards import ensure_permitted
 
 from .. import services
 from ..forms import ActionAmendForm, MinutesAmendForm, ReviewAmendForm
 from ..models import FollowUpAction, MeetingState, ProposalReview, ReviewMeeting
-from .meetings import _apply_errors
+from ..permissions import can_amend_meeting
 
 TARGETS = {
     "meeting": (ReviewMeeting, MinutesAmendForm),
@@ -23,8 +25,7 @@ TARGETS = {
 def meeting_amend(request, pk, target="meeting", target_pk=None):
     """Correct the meeting, one review or one action; the reason and the user are recorded."""
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
-    if not can_amend_meeting(request.user, meeting):
-        raise PermissionDenied
+    ensure_permitted(request, can_amend_meeting, meeting)
     if meeting.state != MeetingState.CLOSED:
         return redirect(meeting)
     if target not in TARGETS:
@@ -50,7 +51,7 @@ def meeting_amend(request, pk, target="meeting", target_pk=None):
                 expected_version=form.cleaned_data["version"],
                 **form.changed_values(),
             )
-        except services.AmendmentConflict as conflict:
+        except VersionConflict as conflict:
             # Merge what the user typed with what is stored now (fields they did not touch
             # show the stored value, fields both changed are marked) and arm the form with
             # the current version so a second, deliberate submit can go through.
@@ -59,9 +60,9 @@ def meeting_amend(request, pk, target="meeting", target_pk=None):
             stored = {name: getattr(current, name) for name in form.get_merge_fields()}
             form = form.merge_after_conflict(stored, current.version, instance=current)
             form.is_valid()
-            form.add_error(None, conflict)
+            form.add_error(None, conflict.messages)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if amendment is None:
                 messages.info(request, _("바뀐 내용이 없어 정정하지 않았습니다."))

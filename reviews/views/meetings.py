@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from core.conflicts import VersionConflict
+from core.forms import add_service_errors
+from core.guards import ensure_permitted, permission_required
 from projects.models import Portfolio
-from projects.permissions import can_amend_meeting, can_close_meeting, can_manage_meetings
 
 from .. import services
 from ..forms import (
@@ -23,6 +25,7 @@ from ..forms import (
     ReviewRecordForm,
 )
 from ..models import ActionState, MeetingState, ProposalReview, ReviewMeeting
+from ..permissions import can_amend_meeting, can_close_meeting, can_manage_meetings
 from ..selectors import agenda_suggestions, carried_over_actions
 
 # A minimal 409 answer; a shared three-way merge of the two edits may replace it.
@@ -30,19 +33,6 @@ _EDIT_CONFLICT = gettext_lazy(
     "다른 사용자가 먼저 이 보고회를 수정했습니다. 아래 '지금 저장된 내용'과 표시된 항목을 "
     "확인한 뒤 다시 저장하세요."
 )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MeetingListView(ListView):
@@ -93,9 +83,9 @@ class MeetingDetailView(DetailView):
         )
 
 
+@permission_required(can_manage_meetings)
 def meeting_plan(request):
     """Plan a meeting; the agenda is pre-filled with stale, at-risk and carried-over proposals."""
-    _require(can_manage_meetings(request.user))
     portfolio = Portfolio.objects.order_by("-year", "pk").first()
     if portfolio is None:
         raise PermissionDenied
@@ -124,7 +114,7 @@ def meeting_plan(request):
                 user=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("보고회를 계획했습니다."))
             return redirect(meeting)
@@ -136,9 +126,9 @@ def meeting_plan(request):
 
 
 @require_POST
+@permission_required(can_manage_meetings)
 def agenda_add(request, pk):
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
-    _require(can_manage_meetings(request.user))
     form = AgendaAddForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
@@ -157,12 +147,12 @@ def agenda_add(request, pk):
     return redirect(meeting)
 
 
+@permission_required(can_manage_meetings)
 def review_record(request, pk, review_pk):
     """Record one agenda item's verdict, gaps, remedies and decision."""
     review = get_object_or_404(
         ProposalReview.objects.select_related("meeting", "proposal"), pk=review_pk, meeting_id=pk
     )
-    _require(can_manage_meetings(request.user))
     if request.method != "POST" and review.meeting.is_closed:
         return _closed_redirect(request, review.meeting, "review", review.pk)
     form = ReviewRecordForm(request.POST or None, instance=review)
@@ -174,24 +164,24 @@ def review_record(request, pk, review_pk):
                 **{f: form.cleaned_data[f] for f in services.meetings.REVIEW_FIELDS},
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("검토 결과를 저장했습니다."))
             return redirect(review.meeting)
     return render(request, "reviews/proposalreview_form.html", {"form": form, "review": review})
 
 
+@permission_required(can_manage_meetings)
 def action_add(request, pk):
     """Create a follow-up action of the meeting (typed, owner department, due date)."""
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
-    _require(can_manage_meetings(request.user))
     form = ActionForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.action_create(meeting=meeting, user=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("후속조치를 추가했습니다."))
             return redirect(meeting)
@@ -204,7 +194,7 @@ def meeting_close(request, pk):
     With unreviewed agenda items the confirmation box must be ticked; the service checks it.
     """
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
-    _require(can_close_meeting(request.user, meeting))
+    ensure_permitted(request, can_close_meeting, meeting)
     if meeting.is_closed:
         messages.info(request, _("이미 종료된 보고회입니다."))
         return redirect(meeting)
@@ -256,14 +246,14 @@ def _closed_redirect(request, meeting, target=None, target_pk=None):
     return redirect("reviews:meeting_amend_item", meeting.pk, target, target_pk)
 
 
+@permission_required(can_manage_meetings)
 def meeting_edit(request, pk):
     """Edit an open meeting's record: title, date, place, chair, attendance and minutes.
 
     A meeting saved by someone else since the form was loaded answers 409 with the user's
-    input merged into what is saved now (projects.form_merge) and the form's version moved on.
+    input merged into what is saved now (core.merge) and the form's version moved on.
     """
     meeting = get_object_or_404(ReviewMeeting, pk=pk)
-    _require(can_manage_meetings(request.user))
     if meeting.is_closed:
         return _closed_redirect(request, meeting)
     heading = str(meeting)
@@ -281,26 +271,25 @@ def meeting_edit(request, pk):
                 expected_version=form.cleaned_data["version"],
                 **changes,
             )
+        except VersionConflict:
+            # Fields the user did not touch take the stored value, fields both changed
+            # are marked; the form is armed with the current version (core.merge).
+            current = (
+                ReviewMeeting.objects.select_related("chair")
+                .prefetch_related("attending_departments")
+                .get(pk=pk)
+            )
+            stored = {name: getattr(current, name) for name in form.get_merge_fields()}
+            stored["attending_departments"] = list(current.attending_departments.all())
+            # The form gets its own copy: validating writes the submission onto it, and
+            # `current` must still show what is stored.
+            copy = ReviewMeeting.objects.get(pk=pk)
+            form = form.merge_after_conflict(stored, current.version, instance=copy)
+            form.is_valid()
+            form.add_error(None, _EDIT_CONFLICT)
+            status = 409
         except ValidationError as exc:
-            if getattr(exc, "code", None) != "stale":
-                _apply_errors(form, exc)
-            else:
-                # Fields the user did not touch take the stored value, fields both changed
-                # are marked; the form is armed with the current version (projects.form_merge).
-                current = (
-                    ReviewMeeting.objects.select_related("chair")
-                    .prefetch_related("attending_departments")
-                    .get(pk=pk)
-                )
-                stored = {name: getattr(current, name) for name in form.get_merge_fields()}
-                stored["attending_departments"] = list(current.attending_departments.all())
-                # The form gets its own copy: validating writes the submission onto it, and
-                # `current` must still show what is stored.
-                copy = ReviewMeeting.objects.get(pk=pk)
-                form = form.merge_after_conflict(stored, current.version, instance=copy)
-                form.is_valid()
-                form.add_error(None, _EDIT_CONFLICT)
-                status = 409
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("보고회 정보를 저장했습니다."))
             return redirect(meeting)

@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from django.apps import AppConfig
+from django.conf import settings
+
+_BROKER_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "core"
+
+    def ready(self):
+        # The embedded mode's filesystem broker (kombu) expects its folders to exist, in every
+        # process that sends or receives a task; settings only name them.
+        if str(getattr(settings, "CELERY_BROKER_URL", "")).startswith("filesystem://"):
+            options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+            for key in _BROKER_FOLDERS:
+                if options.get(key):
+                    Path(options[key]).mkdir(parents=True, exist_ok=True)

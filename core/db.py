@@ -1,0 +1,15 @@
+"""Database-dialect helpers: PostgreSQL in production and tests, SQLite in the embedded mode."""
+
+from django.db import connection
+
+
+def is_postgresql(using=None) -> bool:
+    """Return True when the connection (default: the default one) talks to PostgreSQL."""
+    conn = connection if using is None else using
+    return conn.vendor == "postgresql"
+
+
+def is_sqlite(using=None) -> bool:
+    """Return True when the connection talks to SQLite (the embedded run mode)."""
+    conn = connection if using is None else using
+    return conn.vendor == "sqlite"
