@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "projects",
+    "imports",
     "reviews",
 ]
 
@@ -278,7 +279,7 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# --- Report import (projects/importer) -------------------------------------------------------
+# --- Report import (imports/) ----------------------------------------------------------------
 # Uploads above this size are refused before they are read.
 GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # A file with more data rows than this is refused with a message.

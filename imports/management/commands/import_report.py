@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.importer.models import ImportState
-from projects.importer.readers import size_message
-from projects.importer.services import (
+from imports.models import ImportState
+from imports.readers import size_message
+from imports.services import (
     import_run_apply,
     import_run_create,
     import_run_preview,

@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ..models import Department, Origin, Pillar, Portfolio, Proposal
-from ..templatetags.portfolio import format_million
+from projects.models import Department, Origin, Pillar, Portfolio, Proposal
+from projects.templatetags.portfolio import format_million
+
 from .columns import FIELD_LABELS
 from .fields import FUND_FIELDS
 from .parse import ParsedFile

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from projects.importer.columns import HEADERS
-from projects.importer.models import ImportState
-from projects.importer.readers import ImportFileError, read_table
-from projects.importer.services import (
+from imports.columns import HEADERS
+from imports.models import ImportState
+from imports.readers import ImportFileError, read_table
+from imports.services import (
     import_run_apply,
     import_run_create,
     import_run_preview,
@@ -21,9 +21,8 @@ from projects.importer.services import (
     preview_file,
 )
 from projects.models import Department, Proposal
-
-from .factories import PillarFactory, PortfolioFactory, UserFactory
-from .import_files import csv_bytes, row, xlsx
+from tests.factories import PillarFactory, PortfolioFactory, UserFactory
+from tests.import_files import csv_bytes, row, xlsx
 
 PROPERTY_SETTINGS = settings(
     max_examples=60,

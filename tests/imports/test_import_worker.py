@@ -9,11 +9,10 @@ from django.urls import reverse
 
 from accounts.models import Role
 from gwangyang_portfolio.celery import app
-from projects.importer.models import ImportRun, ImportState
+from imports.models import ImportRun, ImportState
 from projects.models import Proposal
-
-from .factories import PillarFactory, PortfolioFactory, UserFactory
-from .import_files import row, xlsx
+from tests.factories import PillarFactory, PortfolioFactory, UserFactory
+from tests.import_files import row, xlsx
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +37,7 @@ def test_worker_previews_and_applies_a_large_upload(client, settings):
 
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
         client.post(
-            reverse("projects:import_start"),
+            reverse("imports:import_start"),
             {
                 "portfolio": portfolio.pk,
                 "file": SimpleUploadedFile("big.xlsx", data),
@@ -47,7 +46,7 @@ def test_worker_previews_and_applies_a_large_upload(client, settings):
         )
         run = wait_for(ImportRun.objects.get(), {ImportState.READY, ImportState.INVALID})
         assert run.state == ImportState.READY and run.rows_new == 50
-        client.post(reverse("projects:import_apply", args=[run.pk]))
+        client.post(reverse("imports:import_apply", args=[run.pk]))
         run = wait_for(run, {ImportState.APPLIED, ImportState.FAILED})
 
     assert run.state == ImportState.APPLIED

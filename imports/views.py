@@ -9,17 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
 
+from projects.permissions import can_import
+
 from . import tasks
-from .forms_import import ImportApplyForm, ImportUploadForm
-from .importer.models import ImportRun
-from .importer.services import (
+from .forms import ImportApplyForm, ImportUploadForm
+from .models import ImportRun
+from .services import (
     import_run_apply,
     import_run_create,
     import_run_preview,
     import_run_request_apply,
 )
-from .importer.template import template_workbook
-from .permissions import can_import
+from .template import template_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_RUNS = 20
@@ -38,7 +39,7 @@ class ImportStartView(FormView):
     """Upload a report file; small files are previewed at once, large ones by a worker."""
 
     form_class = ImportUploadForm
-    template_name = "projects/importrun_form.html"
+    template_name = "imports/importrun_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         _require_import(request)
@@ -71,7 +72,7 @@ class ImportStartView(FormView):
 class ImportRunDetailView(DetailView):
     """Show a run: its progress while busy, its preview when ready, its result when done."""
 
-    template_name = "projects/importrun_detail.html"
+    template_name = "imports/importrun_detail.html"
     context_object_name = "run"
 
     def dispatch(self, request, *args, **kwargs):

@@ -8,12 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AccessLog, Role
-from projects.importer.columns import HEADERS
-from projects.importer.models import ImportRun, ImportState
+from imports.columns import HEADERS
+from imports.models import ImportRun, ImportState
 from projects.models import Department, Proposal
-
-from .factories import HeadFactory, PillarFactory, PortfolioFactory, UserFactory
-from .import_files import csv_bytes, row, xlsx
+from tests.factories import HeadFactory, PillarFactory, PortfolioFactory, UserFactory
+from tests.import_files import csv_bytes, row, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def upload(client, portfolio, data, name="report.xlsx", **extra):
         "data_source": "report",
         **extra,
     }
-    return client.post(reverse("projects:import_start"), payload)
+    return client.post(reverse("imports:import_start"), payload)
 
 
 def test_upload_preview_apply_and_reapply(planner_client, portfolio):
@@ -55,7 +54,7 @@ def test_upload_preview_apply_and_reapply(planner_client, portfolio):
     response = upload(planner_client, portfolio, xlsx(ROWS))
     run = ImportRun.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("projects:import_run", args=[run.pk])
+    assert response.url == reverse("imports:import_run", args=[run.pk])
 
     page = planner_client.get(response.url).content.decode()
     assert "새로 만들 사업" in page
@@ -64,13 +63,13 @@ def test_upload_preview_apply_and_reapply(planner_client, portfolio):
     assert "적용하기" in page
     assert run.sha256 in page
 
-    missing_confirm = planner_client.post(reverse("projects:import_apply", args=[run.pk]))
+    missing_confirm = planner_client.post(reverse("imports:import_apply", args=[run.pk]))
     assert missing_confirm.status_code == 400
     assert "새 부서를 만들려면 확인란을 선택해 주세요." in missing_confirm.content.decode()
     assert not Proposal.objects.exists()
 
     applied = planner_client.post(
-        reverse("projects:import_apply", args=[run.pk]), {"confirm_new_departments": "on"}
+        reverse("imports:import_apply", args=[run.pk]), {"confirm_new_departments": "on"}
     )
     assert applied.status_code == 302
     run.refresh_from_db()
@@ -82,7 +81,7 @@ def test_upload_preview_apply_and_reapply(planner_client, portfolio):
     upload(planner_client, portfolio, xlsx(ROWS))
     again = ImportRun.objects.order_by("-pk").first()
     assert (again.rows_unchanged, again.rows_new, again.rows_changed) == (2, 0, 0)
-    planner_client.post(reverse("projects:import_apply", args=[again.pk]))
+    planner_client.post(reverse("imports:import_apply", args=[again.pk]))
     again.refresh_from_db()
     assert again.state == ImportState.APPLIED
     assert Proposal.history.count() == 2
@@ -91,7 +90,7 @@ def test_upload_preview_apply_and_reapply(planner_client, portfolio):
 def test_preview_shows_old_and_new_values_of_a_changed_row(planner_client, portfolio):
     Department.objects.create(name="기후에너지과")
     upload(planner_client, portfolio, xlsx(ROWS))
-    planner_client.post(reverse("projects:import_apply", args=[ImportRun.objects.get().pk]))
+    planner_client.post(reverse("imports:import_apply", args=[ImportRun.objects.get().pk]))
     upload(planner_client, portfolio, xlsx([dict(ROWS[0], **{"총사업비(백만원)": "2,000"})]))
     run = ImportRun.objects.order_by("-pk").first()
 
@@ -110,7 +109,7 @@ def test_row_errors_are_shown_and_apply_is_not_offered(planner_client, portfolio
     assert run.state == ImportState.INVALID
     assert "12행 전략: &quot;7&quot;은 없는 전략입니다." in page
     assert "적용하기" not in page
-    response = planner_client.post(reverse("projects:import_apply", args=[run.pk]))
+    response = planner_client.post(reverse("imports:import_apply", args=[run.pk]))
     assert response.status_code == 302
     assert not Proposal.objects.exists()
 
@@ -160,7 +159,7 @@ def test_a_corrupt_workbook_gets_a_korean_message_and_nothing_is_written(planner
 
 
 def test_template_download_has_the_headers_and_one_example_row(planner_client):
-    response = planner_client.get(reverse("projects:import_template"))
+    response = planner_client.get(reverse("imports:import_template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -175,7 +174,7 @@ def test_large_files_are_previewed_by_a_worker_after_commit(
     """Above the size threshold the upload only queues the task; the page shows progress."""
     settings.GP_IMPORT_ASYNC_MIN_BYTES = 1
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    from projects import tasks
+    from imports import tasks
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         upload(planner_client, portfolio, xlsx(ROWS))
@@ -194,7 +193,7 @@ def test_large_files_are_previewed_by_a_worker_after_commit(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         planner_client.post(
-            reverse("projects:import_apply", args=[run.pk]), {"confirm_new_departments": "on"}
+            reverse("imports:import_apply", args=[run.pk]), {"confirm_new_departments": "on"}
         )
     run.refresh_from_db()
     assert run.state == ImportState.APPLY_PENDING
@@ -212,7 +211,7 @@ def test_large_files_are_previewed_by_a_worker_after_commit(
 def test_non_planning_users_get_403_on_every_import_page(client, portfolio, role):
     user = UserFactory(role=role)
     client.force_login(user)
-    for url in (reverse("projects:import_start"), reverse("projects:import_template")):
+    for url in (reverse("imports:import_start"), reverse("imports:import_template")):
         assert client.get(url).status_code == 403
     assert AccessLog.objects.filter(user=user, event="denied").exists()
 
@@ -227,7 +226,7 @@ def test_a_crafted_post_from_a_head_changes_nothing(client, portfolio):
     client.force_login(head)
 
     assert upload(client, portfolio, xlsx([row("B-01", "사업")])).status_code == 403
-    assert client.post(reverse("projects:import_apply", args=[run.pk])).status_code == 403
+    assert client.post(reverse("imports:import_apply", args=[run.pk])).status_code == 403
     assert client.get(run.get_absolute_url()).status_code == 403
     assert ImportRun.objects.count() == 1
     run.refresh_from_db()
@@ -236,21 +235,21 @@ def test_a_crafted_post_from_a_head_changes_nothing(client, portfolio):
 
 
 def test_anonymous_visitors_are_sent_to_login(client):
-    response = client.get(reverse("projects:import_start"))
+    response = client.get(reverse("imports:import_start"))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
 
 
 def test_planning_staff_see_the_import_link_in_the_menu(planner_client):
     page = planner_client.get(reverse("projects:proposal_list")).content.decode()
-    assert reverse("projects:import_start") in page
+    assert reverse("imports:import_start") in page
 
 
 def test_import_runs_are_listed_read_only_in_the_admin(admin_client, portfolio):
     upload(admin_client, portfolio, xlsx([row("A-01", "사업")]))
     run = ImportRun.objects.get()
-    listing = admin_client.get(reverse("admin:projects_importrun_changelist"))
+    listing = admin_client.get(reverse("admin:imports_importrun_changelist"))
     assert listing.status_code == 200 and "report.xlsx" in listing.content.decode()
-    detail = admin_client.get(reverse("admin:projects_importrun_change", args=[run.pk]))
+    detail = admin_client.get(reverse("admin:imports_importrun_change", args=[run.pk]))
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()

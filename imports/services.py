@@ -12,7 +12,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import DataSource, Portfolio
+from projects.models import DataSource, Portfolio
+
 from .apply import apply_plan, change_reason_for
 from .fields import PillarIndex
 from .models import ImportRun, ImportState

@@ -1,12 +1,16 @@
-"""Jobs of the portfolio core. Thin: take an id, call the service."""
+"""Jobs of the report import. Thin: take an id, call the service.
+
+The task names keep the `projects.` prefix they had before the importer became its own app:
+messages already queued, and the beat schedule, find the tasks by these names.
+"""
 
 import logging
 
 from celery import shared_task
 
-from .importer.models import ImportState
-from .importer.services import import_run_apply, import_run_preview
-from .importer.workers import import_runs_reclaim_stuck
+from .models import ImportState
+from .services import import_run_apply, import_run_preview
+from .workers import import_runs_reclaim_stuck
 
 logger = logging.getLogger(__name__)
 

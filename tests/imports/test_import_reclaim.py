@@ -9,18 +9,17 @@ from django.utils import timezone
 
 from accounts.models import Role
 from gwangyang_portfolio.celery import app as celery_app
-from projects import tasks
-from projects.importer.models import ImportRun, ImportState
-from projects.importer.services import (
+from imports import tasks
+from imports.models import ImportRun, ImportState
+from imports.services import (
     import_run_create,
     import_run_preview,
     import_run_request_apply,
 )
-from projects.importer.workers import _RUN_LOCK_CLASS
+from imports.workers import _RUN_LOCK_CLASS
 from projects.models import Proposal
-
-from .factories import PillarFactory, PortfolioFactory, UserFactory
-from .import_files import row, xlsx
+from tests.factories import PillarFactory, PortfolioFactory, UserFactory
+from tests.import_files import row, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from ..history_records import record_history
-from ..models import Department, Proposal
+from projects.history_records import record_history
+from projects.models import Department, Proposal
+
 from .bulk import UnnestUpdater
 from .fields import FUND_FIELDS
 from .plan import CHANGED, NEW, Plan

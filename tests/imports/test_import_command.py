@@ -4,12 +4,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role
-from projects.importer.models import ImportRun, ImportState
+from imports.models import ImportRun, ImportState
+from imports.tasks import import_apply, import_preview
 from projects.models import Department, Proposal
-from projects.tasks import import_apply, import_preview
-
-from .factories import PillarFactory, PortfolioFactory, UserFactory
-from .import_files import csv_bytes, row, xlsx
+from tests.factories import PillarFactory, PortfolioFactory, UserFactory
+from tests.import_files import csv_bytes, row, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -85,6 +85,9 @@ class ImportRun(models.Model):
     applied_at = models.DateTimeField(_("적용 일시"), null=True, blank=True)
 
     class Meta:
+        # The table keeps the name it had when the model lived in `projects` (moved without
+        # touching data).
+        db_table = "projects_importrun"
         verbose_name = _("보고서 가져오기")
         verbose_name_plural = _("보고서 가져오기")
         ordering = ["-created_at", "-id"]
@@ -110,7 +113,7 @@ class ImportRun(models.Model):
         return f"#{self.pk} {self.file_name}"
 
     def get_absolute_url(self):
-        return reverse("projects:import_run", args=[self.pk])
+        return reverse("imports:import_run", args=[self.pk])
 
     @property
     def is_busy(self) -> bool:

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views_import as views
+from . import views
+
+app_name = "imports"
 
 urlpatterns = [
     path("", views.ImportStartView.as_view(), name="import_start"),

@@ -2,8 +2,8 @@
 
 Cells the article is silent on are blank — the importer leaves blank cells alone, so importing
 this file over the seeded facts changes nothing. The list duplicates `reviews/seed_facts.py`
-on purpose: `projects` never imports `reviews`. Rebuild the files with
-`python -m projects.sample_data`.
+on purpose: `imports` never imports `reviews`. Rebuild the files with
+`python -m imports.sample_data`.
 """
 
 from pathlib import Path
@@ -63,7 +63,7 @@ def rows() -> list[dict]:
 
 
 def write_files() -> None:
-    from projects.importer.template import report_csv, report_workbook
+    from imports.template import report_csv, report_workbook
 
     XLSX.write_bytes(report_workbook(rows()))
     CSV.write_bytes(report_csv(rows()))

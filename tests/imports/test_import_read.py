@@ -8,12 +8,11 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from projects.importer.columns import HEADERS, normalize_text, split_list, topic_particle
-from projects.importer.fields import PillarIndex
-from projects.importer.parse import parse_table
-from projects.importer.readers import ImportFileError, read_table
-
-from .import_files import csv_bytes, row, with_cached_formula_values, xlsx
+from imports.columns import HEADERS, normalize_text, split_list, topic_particle
+from imports.fields import PillarIndex
+from imports.parse import parse_table
+from imports.readers import ImportFileError, read_table
+from tests.import_files import csv_bytes, row, with_cached_formula_values, xlsx
 
 PILLARS = PillarIndex.of(
     [

@@ -4,8 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .importer.readers import size_message
-from .models import DataSource, Portfolio
+from projects.models import DataSource, Portfolio
+
+from .readers import size_message
 
 IMPORT_SOURCES = [
     (DataSource.REPORT, DataSource.REPORT.label),

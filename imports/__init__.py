@@ -2,6 +2,7 @@
 
 Reading (`readers`), parsing and normalising (`columns`, `parse`), comparing with the database
 (`plan`) and writing in bulk (`apply`) are separate steps; `services` ties them to an
-`ImportRun`. This package's `__init__` stays import-free: `projects.models` imports
-`projects.importer.models` while the app registry loads.
+`ImportRun`. Web pages (`views`, `forms`, `urls`), Celery jobs (`tasks`) and the
+`import_report` command sit on top. This app uses `projects` and `accounts`; `projects` never
+imports it.
 """

@@ -7,20 +7,19 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from accounts.models import Role
-from projects.importer import apply as apply_module
-from projects.importer.models import ImportRun, ImportState
-from projects.importer.services import (
+from imports import apply as apply_module
+from imports.models import ImportRun, ImportState
+from imports.sample_data import CSV, XLSX
+from imports.sample_data import PROPOSALS as SAMPLE_PROPOSALS
+from imports.services import (
     import_run_apply,
     import_run_create,
     import_run_preview,
     import_run_request_apply,
 )
 from projects.models import DataSource, Department, Pillar, Portfolio, Proposal
-from projects.sample_data import CSV, XLSX
-from projects.sample_data import PROPOSALS as SAMPLE_PROPOSALS
-
-from .factories import DepartmentFactory, PillarFactory, PortfolioFactory, UserFactory
-from .import_files import row, xlsx
+from tests.factories import DepartmentFactory, PillarFactory, PortfolioFactory, UserFactory
+from tests.import_files import row, xlsx
 
 pytestmark = pytest.mark.django_db
 
