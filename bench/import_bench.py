@@ -80,13 +80,13 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from accounts.models import Role, User
-    from projects.importer.services import (
+    from imports.services import (
         import_run_apply,
         import_run_create,
         import_run_preview,
         import_run_request_apply,
     )
-    from projects.importer.template import report_workbook
+    from imports.template import report_workbook
     from projects.models import Pillar, Portfolio, Proposal
 
     portfolio = Portfolio.objects.create(code="bench", name="[데모] 벤치마크 사업군", year=2023)

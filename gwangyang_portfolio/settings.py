@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "projects",
+    "imports",
     "reviews",
 ]
 
@@ -279,7 +280,7 @@ REMINDER_SENDING_TIMEOUT_SECONDS = get_int("REMINDER_SENDING_TIMEOUT_SECONDS", 6
 REMINDER_RETRY_BASE_SECONDS = get_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_RETRY_MAX_SECONDS = get_int("REMINDER_RETRY_MAX_SECONDS", 6 * 3600)
 REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 8)
-# --- Report import -------------------------------------------------------
+# --- Report import (imports/) ----------------------------------------------------------------
 # Uploads above this size are refused before they are read.
 GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # A file with more data rows than this is refused with a message.

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("proposals/import/", include("imports.urls")),
     path("proposals/", include("projects.urls")),
     path("reviews/", include("reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

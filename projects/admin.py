@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import LoadedVersionForm
 
-from .models import Department, ImportRun, Pillar, Portfolio, Proposal, StatusUpdate
+from .models import Department, Pillar, Portfolio, Proposal, StatusUpdate
 from .services import PROPOSAL_EDITABLE_FIELDS, proposal_record_created, proposal_update
 
 
@@ -103,31 +103,4 @@ class StatusUpdateAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    """Import runs are the audit record of the report import: read-only here."""
-
-    list_display = (
-        "id",
-        "file_name",
-        "created_by",
-        "created_at",
-        "state",
-        "rows_new",
-        "rows_changed",
-        "rows_error",
-        "applied_at",
-    )
-    list_filter = ("state", "portfolio")
-    search_fields = ("file_name", "sha256")
-    list_select_related = ("created_by",)
-    exclude = ("content", "parsed", "preview")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

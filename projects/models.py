@@ -416,7 +416,3 @@ class ProposalComment(models.Model):
 
     def __str__(self):
         return f"{self.proposal.management_no} · {self.author}"
-
-
-# The import run lives with the importer; imported here so the app registry sees it.
-from .importer.models import ImportRun, ImportState  # noqa: E402, F401

@@ -35,11 +35,6 @@ def can_comment_proposal(user, proposal) -> bool:
     return any(d.pk == user.department_id for d in proposal.supporting_departments.all())
 
 
-def can_import(user) -> bool:
-    """Planning staff import the consultancy report into a portfolio."""
-    return is_planning(user)
-
-
 def can_view_dashboard(user) -> bool:
     """Every signed-in role may read the review dashboard and its briefing exports."""
     return sees_everything(user)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -14,5 +14,4 @@ urlpatterns = [
         name="proposal_update_status",
     ),
     path("<int:pk>/comments/", views.proposal_comment_add_view, name="proposal_comment_add"),
-    path("import/", include("projects.urls_import")),
 ]

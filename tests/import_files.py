@@ -6,7 +6,7 @@ import zipfile
 
 import openpyxl
 
-from projects.importer.columns import HEADERS
+from imports.columns import HEADERS
 
 
 def row(no, title, **cells) -> dict:

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from projects.history import proposal_audit
-from projects.importer.services import (
+from imports.services import (
     import_run_apply,
     import_run_create,
     import_run_preview,
     import_run_request_apply,
 )
+from projects.history import proposal_audit
 from projects.models import Proposal
 from projects.services import proposal_create, proposal_update, proposal_update_status
 

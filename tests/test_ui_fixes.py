@@ -112,7 +112,7 @@ def test_correction_form_errors_are_referenced_by_the_inputs(client, planner):
 
 def test_import_form_help_text_is_referenced_by_the_inputs(client, planner):
     client.force_login(planner)
-    html = client.get(reverse("projects:import_start")).content.decode()
+    html = client.get(reverse("imports:import_start")).content.decode()
     assert_describedby_targets_exist(html)
 
 
@@ -263,7 +263,7 @@ def test_dashboard_counts_use_the_plural_in_english(client, planner):
 def test_required_fields_are_marked_in_words_everywhere(client, planner):
     PortfolioFactory()
     client.force_login(planner)
-    for url in (reverse("reviews:meeting_plan"), reverse("projects:import_start")):
+    for url in (reverse("reviews:meeting_plan"), reverse("imports:import_start")):
         html = client.get(url).content.decode()
         assert '<span class="required">(필수)</span>' in html, url
         assert '<span aria-hidden="true">*</span>' not in html, url

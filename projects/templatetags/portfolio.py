@@ -22,11 +22,6 @@ def can_comment_proposal(user, proposal) -> bool:
 
 
 @register.filter
-def can_import(user) -> bool:
-    return permissions.can_import(user)
-
-
-@register.filter
 def can_view_my_department(user) -> bool:
     return permissions.can_view_my_department(user)
 

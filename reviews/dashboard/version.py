@@ -44,7 +44,7 @@ APPS = ("projects", "reviews")
 # Tables the dashboard never reads and that change on their own schedule. History tables are
 # left out too: a history row is only ever written together with the row it records.
 NOT_WATCHED = {
-    "projects.importrun",
+    "imports.importrun",
     "reviews.calendarfeedtoken",
     "reviews.notification",
     "reviews.portfolioversion",

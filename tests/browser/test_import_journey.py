@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Role
-from projects.importer.models import ImportRun, ImportState
+from imports.models import ImportRun, ImportState
 from projects.models import Proposal
 from tests.factories import PillarFactory, PortfolioFactory, UserFactory
 from tests.import_files import row, xlsx

@@ -1,0 +1,121 @@
+"""Pages of the report import, for planning staff: upload, preview/progress, apply, template."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView
+
+from core.forms import add_service_errors
+from core.guards import PermissionRequiredMixin, permission_required
+
+from . import tasks
+from .forms import ImportApplyForm, ImportUploadForm
+from .models import ImportRun
+from .permissions import can_import
+from .services import (
+    import_run_apply,
+    import_run_create,
+    import_run_preview,
+    import_run_request_apply,
+)
+from .template import template_workbook
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECENT_RUNS = 20
+
+
+def _runs_in_background(run: ImportRun) -> bool:
+    return run.file_size >= settings.GP_IMPORT_ASYNC_MIN_BYTES
+
+
+class ImportStartView(PermissionRequiredMixin, FormView):
+    """Upload a report file; small files are previewed at once, large ones by a worker."""
+
+    form_class = ImportUploadForm
+    template_name = "imports/importrun_form.html"
+
+    permission = staticmethod(can_import)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["runs"] = ImportRun.objects.select_related("created_by").defer(
+            "content", "preview"
+        )[:RECENT_RUNS]
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        run = import_run_create(
+            portfolio=form.cleaned_data["portfolio"],
+            user=self.request.user,
+            file_name=upload.name,
+            data=upload.read(),
+            sheet_name=form.cleaned_data["sheet_name"],
+            data_source=form.cleaned_data["data_source"],
+        )
+        if _runs_in_background(run):
+            tasks.import_preview.delay_on_commit(run.pk)
+        else:
+            import_run_preview(run_id=run.pk)
+        return redirect(run)
+
+
+class ImportRunDetailView(PermissionRequiredMixin, DetailView):
+    """Show a run: its progress while busy, its preview when ready, its result when done."""
+
+    template_name = "imports/importrun_detail.html"
+    context_object_name = "run"
+
+    permission = staticmethod(can_import)
+
+    def get_queryset(self):
+        return ImportRun.objects.select_related("portfolio", "created_by", "applied_by").defer(
+            "content"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("apply_form", ImportApplyForm())
+        context["preview"] = self.object.preview or {}
+        return context
+
+
+@require_POST
+@permission_required(can_import)
+def import_run_apply_view(request, pk):
+    """Apply a previewed run: at once for small files, through a worker for large ones."""
+    run = get_object_or_404(ImportRun.objects.defer("content", "preview"), pk=pk)
+    form = ImportApplyForm(request.POST)
+    form.is_valid()
+    try:
+        run = import_run_request_apply(
+            run=run,
+            user=request.user,
+            confirm_new_departments=form.cleaned_data.get("confirm_new_departments", False),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            add_service_errors(form, exc)
+            run = ImportRun.objects.select_related("portfolio").defer("content").get(pk=pk)
+            context = {"run": run, "object": run, "preview": run.preview, "apply_form": form}
+            return render(request, ImportRunDetailView.template_name, context, status=400)
+        messages.error(request, " ".join(exc.messages))
+        return redirect(run)
+    if _runs_in_background(run):
+        tasks.import_apply.delay_on_commit(run.pk)
+        messages.info(request, _("적용을 시작했습니다. 이 페이지에서 진행 상황을 볼 수 있습니다."))
+    else:
+        run = import_run_apply(run_id=run.pk)
+    return redirect(run)
+
+
+@permission_required(can_import)
+def import_template_view(request):
+    """Download the blank template: the headers and one example row."""
+    response = HttpResponse(template_workbook(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="report_template.xlsx"'
+    return response
