@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
+from accounts.models import Role
 from reviews.dashboard import version
 
 from .factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
@@ -41,6 +42,12 @@ def head(db):
 @pytest.fixture
 def proposal(head):
     return ProposalFactory(lead_department=head.department)
+
+
+@pytest.fixture
+def planner(db):
+    """Planning staff (기획 담당): imports, meetings, accounts."""
+    return UserFactory(role=Role.PLANNING, username="planner", first_name="기획")
 
 
 @pytest.fixture

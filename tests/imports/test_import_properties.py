@@ -9,7 +9,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import Role
 from imports.columns import HEADERS
 from imports.models import ImportState
 from imports.readers import ImportFileError, read_table
@@ -21,7 +20,7 @@ from imports.services import (
     preview_file,
 )
 from projects.models import Department, Proposal
-from tests.factories import PillarFactory, PortfolioFactory, UserFactory
+from tests.factories import PillarFactory, PortfolioFactory
 from tests.import_files import csv_bytes, row, xlsx
 
 PROPERTY_SETTINGS = settings(
@@ -70,11 +69,6 @@ def portfolio(db):
     for number in range(1, 6):
         PillarFactory(portfolio=portfolio, number=number, name=f"전략 이름 {number}")
     return portfolio
-
-
-@pytest.fixture
-def planner(db):
-    return UserFactory(role=Role.PLANNING)
 
 
 def assert_nothing_written():

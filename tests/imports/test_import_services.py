@@ -32,11 +32,6 @@ def portfolio():
     return portfolio
 
 
-@pytest.fixture
-def planner():
-    return UserFactory(role=Role.PLANNING, username="planner")
-
-
 def preview(portfolio, user, data, name="report.xlsx", **kwargs) -> ImportRun:
     run = import_run_create(portfolio=portfolio, user=user, file_name=name, data=data, **kwargs)
     return import_run_preview(run_id=run.pk)
