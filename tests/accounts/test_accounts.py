@@ -194,7 +194,7 @@ def test_login_failed_login_and_logout_are_logged_with_time_user_and_address(cli
 
 def test_a_permission_denial_is_logged_with_user_path_and_address(client):
     """A head opening another department's status form gets 403 and a 'denied' row."""
-    from .factories import ProposalFactory
+    from tests.factories import ProposalFactory
 
     head = HeadFactory()
     foreign = ProposalFactory()

@@ -32,7 +32,7 @@ def test_the_language_menu_names_each_language_in_itself(client):
     """A reader finds their own language whatever the page's language is."""
     from django.utils import translation
 
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     client.force_login(UserFactory())
     for language in ("ko", "en"):

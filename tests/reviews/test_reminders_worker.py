@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -30,9 +31,12 @@ def worker(tmp_path):
     mail_log.touch()
     celery_app.control.purge()
     db = connection.settings_dict
+    login = quote(db["USER"], safe="")
+    if db["PASSWORD"]:  # e.g. the role scripts/test.sh creates on a PostgreSQL it installed
+        login += ":" + quote(db["PASSWORD"], safe="")
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DJANGO_EMAIL_BACKEND": "tests.mail_backends.JsonlFileBackend",
         "GP_TEST_MAIL_LOG": str(mail_log),
         "DJANGO_CONN_MAX_AGE": "0",
