@@ -3,6 +3,10 @@
 # headless Chromium for the browser tests. Sets up everything it needs on a fresh Debian machine
 # (installs and starts PostgreSQL, Redis and Chromium when they are missing) and fails loudly,
 # saying what to install, where it cannot. Extra arguments go to pytest.
+#
+#   bash scripts/test.sh           the whole suite
+#   bash scripts/test.sh --fast    the fast lane: everything but the tests marked browser,
+#                                  celery_worker and subprocess (see pyproject.toml's markers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/services.sh
@@ -10,12 +14,23 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 
+FAST_LANE=(-m "not browser and not celery_worker and not subprocess")
+PYTEST_ARGS=()
+for arg in "$@"; do
+  if [ "$arg" = "--fast" ]; then PYTEST_ARGS+=("${FAST_LANE[@]}"); else PYTEST_ARGS+=("$arg"); fi
+done
+
 # --- Python environment ---------------------------------------------------------------------
+# pip runs only when the dependency files changed since the last install (a stamp in .venv).
 if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
-.venv/bin/python -m pip install -q --upgrade pip
 mkdir -p var
-.venv/bin/python -m pip install -q -c requirements.lock -e ".[dev]" >var/pip-install.log 2>&1 \
-  || { cat var/pip-install.log; fail "installing the Python dependencies failed."; }
+DEPS_STAMP=$(cat pyproject.toml requirements.lock | sha256sum | cut -d" " -f1)
+if [ "$(cat .venv/.gp-deps 2>/dev/null)" != "$DEPS_STAMP" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >var/pip-install.log 2>&1 || true
+  .venv/bin/python -m pip install -q -c requirements.lock -e ".[dev]" >>var/pip-install.log 2>&1 \
+    || { cat var/pip-install.log; fail "installing the Python dependencies failed."; }
+  echo "$DEPS_STAMP" >.venv/.gp-deps
+fi
 
 # --- Services: PostgreSQL 127.0.0.1:5432 and Redis 127.0.0.1:6379 ---------------------------
 # Exports DATABASE_URL and CELERY_BROKER_URL. A URL set by the caller is only checked; otherwise a
@@ -44,7 +59,7 @@ if command -v msgfmt >/dev/null; then .venv/bin/python manage.py compilemessages
 .venv/bin/python manage.py collectstatic --noinput -v0
 
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "${PYTEST_ARGS[@]}"
 rc=$?
 set -e
 if [ $rc -eq 5 ]; then fail "pytest collected no tests: the suite is missing or the selection is empty."; fi
