@@ -307,8 +307,8 @@ def dashboard_build(
     )
     departments, department_sort = departments_table(actions, today, sort)
     upcoming = list(
-        actions.filter(
-            state=ActionState.OPEN,
+        actions.open()
+        .filter(
             due_date__gte=today,
             due_date__lte=today + datetime.timedelta(UPCOMING_DAYS),
         )

@@ -14,7 +14,6 @@ from projects.models import Department, Portfolio, Proposal
 
 from ..history_records import history_paused, record_meeting_history
 from ..models import (
-    ActionState,
     Feasibility,
     FollowUpAction,
     MeetingAmendment,
@@ -199,7 +198,7 @@ def meeting_close_facts(meeting: ReviewMeeting) -> dict:
     return {
         "agenda": meeting.reviews.count(),
         "unreviewed": meeting.reviews.filter(feasibility=Feasibility.PENDING).count(),
-        "open_actions": meeting.actions.filter(state=ActionState.OPEN).count(),
+        "open_actions": meeting.actions.open().count(),
     }
 
 

@@ -7,7 +7,7 @@ redirect, so the page works without JavaScript.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,7 +19,12 @@ from django.views.generic import DetailView, ListView
 from projects import permissions
 
 from ..forms import ActionCompleteForm, DueChangeDecisionForm, DueDateChangeRequestForm
-from ..models import ActionState, DueDateChangeRequest, DueDateChangeState, FollowUpAction
+from ..models import (
+    DueDateChangeRequest,
+    DueDateChangeState,
+    FollowUpAction,
+    FollowUpActionQuerySet,
+)
 from ..services import action_complete, action_request_due_change, due_change_decide
 
 ACTION_TEMPLATE = "reviews/followupaction_detail.html"
@@ -96,12 +101,10 @@ def _department_counts(user, action) -> dict:
     """The open and the overdue actions 내 부서 counts: the user's department's (else the
     action's), in one query."""
     department_id = user.department_id or action.owner_department_id
-    queryset = FollowUpAction.objects.filter(
-        owner_department_id=department_id, state=ActionState.OPEN
-    )
+    queryset = FollowUpAction.objects.open().filter(owner_department_id=department_id)
     return permissions.actions_completable_by(user, queryset).aggregate(
         open_count=Count("pk"),
-        overdue_count=Count("pk", filter=Q(due_date__lt=timezone.localdate())),
+        overdue_count=Count("pk", filter=FollowUpActionQuerySet.overdue_q(timezone.localdate())),
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from ..forms import (
     MeetingPlanForm,
     ReviewRecordForm,
 )
-from ..models import ActionState, MeetingState, ProposalReview, ReviewMeeting
+from ..models import FollowUpActionQuerySet, MeetingState, ProposalReview, ReviewMeeting
 from ..selectors import agenda_suggestions, carried_over_actions
 
 # A minimal 409 answer; a shared three-way merge of the two edits may replace it.
@@ -56,7 +56,7 @@ class MeetingListView(ListView):
             .annotate(
                 review_count=Count("reviews", distinct=True),
                 open_action_count=Count(
-                    "actions", filter=Q(actions__state=ActionState.OPEN), distinct=True
+                    "actions", filter=FollowUpActionQuerySet.open_q("actions__"), distinct=True
                 ),
             )
         )
