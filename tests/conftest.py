@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from reviews.dashboard import version
+from dashboard import version
 
 from .factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
 

@@ -14,7 +14,7 @@ import hashlib
 from django.core.cache import cache
 from django.utils import translation
 
-from . import version
+from dashboard import version
 
 TIMEOUT = 60
 
