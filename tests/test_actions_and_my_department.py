@@ -203,10 +203,10 @@ def test_planning_sees_pending_requests_and_approves_from_the_list(client, head,
 def test_home_sends_a_head_to_my_department_and_others_to_the_dashboard(client, head):
     """Heads start on their department page; the deputy mayor and the rest on the dashboard."""
     client.force_login(head)
-    assert client.get(reverse("home"))["Location"] == reverse("projects:my_department")
+    assert client.get(reverse("dashboard:home"))["Location"] == reverse("dashboard:my_department")
     for role in (Role.DEPUTY_MAYOR, Role.PLANNING, Role.VIEWER):
         client.force_login(UserFactory(role=role))
-        assert client.get(reverse("home"))["Location"] == reverse("reviews:dashboard")
+        assert client.get(reverse("dashboard:home"))["Location"] == reverse("dashboard:index")
 
 
 def test_my_department_lists_own_proposals_and_open_actions_by_due_date(client, head):
@@ -230,7 +230,7 @@ def test_my_department_lists_own_proposals_and_open_actions_by_due_date(client, 
     ActionFactory(meeting=meeting, owner_department=head.department, state=ActionState.CANCELLED)
     ActionFactory(meeting=meeting, description="남의 조치")
     client.force_login(head)
-    response = client.get(reverse("projects:my_department"))
+    response = client.get(reverse("dashboard:my_department"))
     html = response.content.decode()
     assert response.context["proposals"] == [mine]
     assert response.context["actions"] == [overdue, later]
@@ -249,11 +249,11 @@ def test_head_marks_done_from_my_department_without_javascript(client, head, act
         {
             "completion_note": "처리함",
             "version": action.version,
-            "next": reverse("projects:my_department"),
+            "next": reverse("dashboard:my_department"),
         },
     )
-    assert response["Location"] == reverse("projects:my_department")
-    page = client.get(reverse("projects:my_department"))
+    assert response["Location"] == reverse("dashboard:my_department")
+    page = client.get(reverse("dashboard:my_department"))
     assert page.context["actions"] == []
 
 
@@ -270,10 +270,10 @@ def test_unsafe_next_is_ignored(client, head, action):
 def test_my_department_is_refused_to_a_head_without_rights_elsewhere(client):
     """The page shows only the signed-in head's department; viewers get 403."""
     client.force_login(UserFactory(role=Role.VIEWER))
-    assert client.get(reverse("projects:my_department")).status_code == 403
+    assert client.get(reverse("dashboard:my_department")).status_code == 403
     other = HeadFactory()
     client.force_login(other)
-    assert client.get(reverse("projects:my_department")).context["department"] == other.department
+    assert client.get(reverse("dashboard:my_department")).context["department"] == other.department
 
 
 def test_htmx_completion_without_a_note_answers_the_row_with_the_error(client, head, action):

@@ -127,7 +127,12 @@ def action_complete_view(request, pk):
             _apply_errors(form, error)
     if request.htmx:
         action.refresh_from_db()
-        context = {"a": action, "row_form": form, **_department_counts(request.user, action)}
+        context = {
+            "a": action,
+            "row_form": form,
+            "next_url": _safe_next(request, ""),  # the page the row is on, for its next post
+            **_department_counts(request.user, action),
+        }
         return TemplateResponse(request, ROW_TEMPLATE, context)
     if form.errors:
         return _render_detail(request, action, complete_form=form)

@@ -21,8 +21,8 @@ from projects.models import (
     ProposalStatus,
     StatusUpdate,
 )
+from reviews.models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
 
-from ..models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
 from .data import (
     ACTIVE_EXCLUDED,
     DONE_STATUSES,

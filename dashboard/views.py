@@ -1,28 +1,41 @@
-"""The dashboard page and its briefing downloads. Every signed-in role may read them."""
+"""Pages that read across apps: the home redirect, the dashboard with its briefing downloads
+(every signed-in role), and "내 부서" (department heads)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 
+from projects import permissions
 from projects.filters import ProposalFilterSet
 from projects.models import Proposal
 from projects.permissions import can_view_dashboard
+from reviews.models import FollowUpAction
+from reviews.selectors import unread_notification_count
 
-from ..models import FollowUpAction
-from ..selectors import unread_notification_count
 from . import cache, exports
 from .context import dashboard_context
 from .filters import PARAMS, DashboardFilterSet
 from .selectors import dashboard_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def home(request):
+    """Send each user to their starting page: heads to their department, others to the dashboard."""
+    if permissions.can_view_my_department(request.user):
+        return redirect("dashboard:my_department")
+    if can_view_dashboard(request.user):
+        return redirect("dashboard:index")
+    return redirect("projects:proposal_list")
 
 
 def _params(request) -> list[tuple[str, str]]:
@@ -74,11 +87,11 @@ def dashboard(request):
             statuses=filterset.value("status"),
         )
         context["filter"] = filterset
-        return render_to_string("reviews/dashboard/_body.html", context)
+        return render_to_string("dashboard/_body.html", context)
 
     def render_page():
         body = cache.cached(key, render_body)
-        return render(request, "reviews/dashboard.html", {"body": body}).content
+        return render(request, "dashboard/index.html", {"body": body}).content
 
     # The whole page (menu included) is cached per session too: the menu shows the user, the
     # unread count and a CSRF token, all fixed for a session at a given unread count. A page
@@ -137,3 +150,49 @@ def actions_xlsx(request):
     ).order_by("due_date", "id")
     name = f"follow-ups-{timezone.localdate():%Y%m%d}.xlsx"
     return _download(exports.actions_xlsx(actions, today=timezone.localdate()), XLSX, name)
+
+
+class MyDepartmentView(TemplateView):
+    """A head's home: their proposals and their department's open follow-ups, overdue first.
+
+    Open and overdue are the reviews app's rule (`FollowUpAction.objects.open()`,
+    `is_overdue_on`), the same as the counts the row's htmx answer updates.
+    """
+
+    template_name = "dashboard/my_department.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_view_my_department(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        department = user.department
+        today = timezone.localdate()
+        proposals = list(
+            permissions.proposals_editable_by(user, Proposal.objects.with_list_relations())
+        )
+        actions = list(
+            permissions.actions_completable_by(
+                user, FollowUpAction.objects.open().filter(owner_department=department)
+            )
+            .select_related("meeting", "proposal")
+            .order_by(F("due_date").asc(nulls_last=True), "id")
+        )
+        supported = (
+            Proposal.objects.filter(supporting_departments=department)
+            .select_related("lead_department")
+            .order_by("management_no")
+        )
+        context.update(
+            department=department,
+            proposals=proposals,
+            actions=actions,
+            overdue_count=sum(a.is_overdue_on(today) for a in actions),
+            supported=supported,
+            today=today,
+            stale_days=settings.GP_STALE_DAYS,
+        )
+        return context

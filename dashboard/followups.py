@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from ..models import ActionState, FollowUpAction, FollowUpActionQuerySet
+from reviews.models import ActionState, FollowUpAction, FollowUpActionQuerySet
 
 UPCOMING_DAYS = 14
 # Sort keys of the follow-ups-by-department table (URL value → row attribute).

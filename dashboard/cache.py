@@ -14,7 +14,7 @@ import hashlib
 from django.core.cache import cache
 from django.utils import translation
 
-from dashboard import version
+from . import version
 
 TIMEOUT = 60
 
