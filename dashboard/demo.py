@@ -28,8 +28,7 @@ from projects.models import (
     ProposalStatus,
     StatusUpdate,
 )
-
-from .models import (
+from reviews.models import (
     ActionKind,
     ActionState,
     Feasibility,
