@@ -3,6 +3,15 @@
 Everything made here has data_source='demo' (or is_demo=True) and titles start with '[데모]', so
 nothing invented is ever shown as the report's or the city's. `scale` multiplies the portfolio:
 scale 1 fills the 35 proposals of the report, scale 100 makes 3,500 for benchmarks.
+
+It writes through the services users' actions call, so the demo's records hold together the
+way real ones do: accounts and departments (`user_create`, `department_create`: a head becomes
+the head of record of their department), status updates (`proposal_update_status`, dated in
+the past with `at`: each update's previous values are the proposal's state before it, and the
+proposal's audit history follows the same timeline), meetings with their agenda, verdicts and
+follow-ups (`meeting_create`, `review_add`, `review_record`, `action_create`), closes and
+completions (`meeting_close`, `action_complete`, dated in the past). Only the proposals
+themselves are created in bulk, with their creation records, as an import creates them.
 """
 
 from __future__ import annotations
@@ -11,12 +20,12 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
+from accounts.services import user_create
 from projects.models import (
     Confidence,
     DataSource,
@@ -26,16 +35,16 @@ from projects.models import (
     Portfolio,
     Proposal,
     ProposalStatus,
-    StatusUpdate,
 )
-from reviews.models import (
-    ActionKind,
-    ActionState,
-    Feasibility,
-    FollowUpAction,
-    MeetingState,
-    ProposalReview,
-    ReviewMeeting,
+from projects.services import department_create, proposal_update_status
+from reviews.models import ActionKind, Feasibility, ReviewMeeting
+from reviews.services import (
+    action_complete,
+    action_create,
+    meeting_close,
+    meeting_create,
+    review_add,
+    review_record,
 )
 
 DEMO_PASSWORD = "gwangyang-demo-2023"  # noqa: S105  (printed on screen; demo accounts only)
@@ -123,8 +132,11 @@ def _progress_for(status: str, rng: random.Random) -> int:
 
 
 def demo_users_ensure(departments: list[Department]) -> list[tuple[str, str]]:
-    """Create the demo logins (one head per department and one per other role)."""
-    password = make_password(DEMO_PASSWORD)
+    """Create the demo logins (one head per department and one per other role).
+
+    A head created here becomes the head of record of a department that has none (the
+    account service's rule).
+    """
     specs = [
         ("planning", "기획 담당(데모)", Role.PLANNING, None, True),
         ("deputy", "부시장(데모)", Role.DEPUTY_MAYOR, None, False),
@@ -139,40 +151,36 @@ def demo_users_ensure(departments: list[Department]) -> list[tuple[str, str]]:
         )
         for i, dept in enumerate(departments, start=1)
     ]
+    existing = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in specs])}
     logins = []
     for username, name, role, dept, staff in specs:
-        user, _created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": name,
-                "role": role,
-                "department": dept,
-                "is_demo": True,
-                "is_staff": staff,
-                "password": password,
-                "email": f"{username}@demo.gwangyang.invalid",
-            },
-        )
-        if dept is not None and dept.head_id is None:
-            dept.head = user
-            dept.save(update_fields=["head"])
+        user = existing.get(username)
+        if user is None:
+            user = user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                department=dept,
+                first_name=name,
+                email=f"{username}@demo.gwangyang.invalid",
+                is_staff=staff,
+                is_demo=True,
+            )
         logins.append((username, user.get_role_display() + (f" · {dept.name}" if dept else "")))
     return logins
 
 
 def _demo_departments() -> list[Department]:
-    departments = []
-    for name in DEPARTMENTS:
-        # Suffixed, so a demo department is never taken for the city's own organisation.
-        dept, _ = Department.objects.get_or_create(
-            name=f"{name}{DEMO_SUFFIX}",
-            defaults={
-                "is_demo": True,
-                "email": f"dept{len(departments) + 1:02d}@demo.gwangyang.invalid",
-            },
+    # Suffixed, so a demo department is never taken for the city's own organisation.
+    names = [f"{name}{DEMO_SUFFIX}" for name in DEPARTMENTS]
+    existing = {d.name: d for d in Department.objects.filter(name__in=names)}
+    return [
+        existing.get(name)
+        or department_create(
+            name=name, email=f"dept{number:02d}@demo.gwangyang.invalid", is_demo=True
         )
-        departments.append(dept)
-    return departments
+        for number, name in enumerate(names, start=1)
+    ]
 
 
 def _make_proposals(portfolio, pillars, departments, start, count, rng) -> list[Proposal]:
@@ -199,126 +207,126 @@ def _make_proposals(portfolio, pillars, departments, start, count, rng) -> list[
                 data_source=DataSource.DEMO,
             )
         )
-    return bulk_create_with_history(proposals, Proposal, batch_size=1000)
+    return proposals
 
 
-def _make_updates(proposals, heads, now, rng) -> int:
-    updates = []
-    for proposal in proposals:
-        status, confidence, progress = ProposalStatus.REVIEWING, None, 0
-        steps = rng.randint(*UPDATES_PER_PROPOSAL)
-        when = now - datetime.timedelta(days=rng.randint(60, 900))
-        for _ in range(steps):
-            new_status = _pick_status(rng)
-            new_progress = _progress_for(new_status, rng)
-            new_conf = rng.choice(Confidence.values)
-            proposal.version += 1
-            updates.append(
-                StatusUpdate(
-                    proposal=proposal,
-                    author=heads[proposal.lead_department_id],
-                    created_at=when,
-                    status=new_status,
-                    confidence=new_conf,
-                    progress=new_progress,
-                    previous_status=status,
-                    previous_confidence=confidence,
-                    previous_progress=progress,
-                    version=proposal.version,
-                    what_changed=f"{DEMO_PREFIX}추진 상황을 점검했습니다.",
-                    next_step=f"{DEMO_PREFIX}다음 분기 실적을 보고합니다.",
-                    reason=f"{DEMO_PREFIX}여건 변화로 조정합니다."
-                    if new_status in (ProposalStatus.ON_HOLD, ProposalStatus.DROPPED)
-                    else "",
-                    is_demo=True,
-                )
+def _timeline(now, rng) -> list[datetime.datetime]:
+    """Return the dates of one proposal's updates: strictly increasing, none in the future."""
+    steps = rng.randint(*UPDATES_PER_PROPOSAL)
+    when = now - datetime.timedelta(days=rng.randint(60, 900))
+    dates = []
+    for _ in range(steps):
+        dates.append(when)
+        when += datetime.timedelta(days=rng.randint(1, 60))
+        if when > now:
+            break
+    return dates
+
+
+def _create_with_updates(portfolio, pillars, departments, heads, start, count, creator, now, rng):
+    """Create the proposals (each recorded a day before its first update), then give each its
+    updates through `proposal_update_status`, oldest first; return (proposals, updates)."""
+    proposals = _make_proposals(portfolio, pillars, departments, start, count, rng)
+    timelines = [_timeline(now, rng) for _ in proposals]
+    for proposal, dates in zip(proposals, timelines, strict=True):
+        proposal._history_date = dates[0] - datetime.timedelta(days=1)
+    proposals = bulk_create_with_history(proposals, Proposal, batch_size=1000, default_user=creator)
+    updates = 0
+    for proposal, dates in zip(proposals, timelines, strict=True):
+        version = proposal.version
+        for when in dates:
+            status = _pick_status(rng)
+            update = proposal_update_status(
+                proposal=proposal,
+                user=heads.get(proposal.lead_department_id) or creator,
+                expected_version=version,
+                status=status,
+                progress=_progress_for(status, rng),
+                confidence=rng.choice(Confidence.values),
+                what_changed=f"{DEMO_PREFIX}추진 상황을 점검했습니다.",
+                next_step=f"{DEMO_PREFIX}다음 분기 실적을 보고합니다.",
+                reason=f"{DEMO_PREFIX}여건 변화로 조정합니다."
+                if status in (ProposalStatus.ON_HOLD, ProposalStatus.DROPPED)
+                else "",
+                at=when,
+                is_demo=True,
             )
-            status, confidence, progress = new_status, new_conf, new_progress
-            when += datetime.timedelta(days=rng.randint(1, 60))
-            if when > now:
-                when = now - datetime.timedelta(hours=rng.randint(1, 500))
-        proposal.status, proposal.confidence, proposal.progress = status, confidence, progress
-        proposal.last_update_at = updates[-1].created_at if steps else None
-    StatusUpdate.objects.bulk_create(updates, batch_size=2000)
-    Proposal.objects.bulk_update(
-        proposals,
-        ["status", "confidence", "progress", "last_update_at", "version"],
-        batch_size=1000,
-    )
-    return len(updates)
+            version = update.version
+            updates += 1
+    return proposals, updates
 
 
-def _make_meetings(portfolio, proposals, departments, deputy, count, today, rng):
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _make_meetings(portfolio, proposals, departments, heads, planner, deputy, count, today, rng):
+    """Plan, hold and close `count` meetings (the last one still ahead), through the services."""
     start = datetime.date(2023, 9, 1)
     span = (today - start).days
-    meetings = []
-    for i in range(count):
-        held_on = start + datetime.timedelta(days=span * (i + 1) // (count + 1))
-        is_last = i == count - 1
-        held_on = today + datetime.timedelta(days=14) if is_last else held_on
-        meetings.append(
-            ReviewMeeting(
-                portfolio=portfolio,
-                title=f"{DEMO_PREFIX}신성장 사업 점검 보고회 {i + 1}",
-                held_on=held_on,
-                chair=deputy,
-                state=MeetingState.PLANNED if is_last else MeetingState.CLOSED,
-                closed_at=None
-                if is_last
-                else timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(17, 0))),
-                minutes="" if is_last else f"{DEMO_PREFIX}회의록입니다.",
-                data_source=DataSource.DEMO,
-            )
-        )
-    meetings = ReviewMeeting.objects.bulk_create(meetings, batch_size=500)
-    reviews, actions = [], []
+    per_meeting = ACTIONS_PER_MEETING["large" if len(proposals) > 100 else "small"]
     kinds = ActionKind.values
-    for meeting in meetings:
+    meetings = actions = 0
+    for i in range(count):
+        is_last = i == count - 1
+        held_on = (
+            today + datetime.timedelta(days=14)
+            if is_last
+            else start + datetime.timedelta(days=span * (i + 1) // (count + 1))
+        )
+        meeting = meeting_create(
+            portfolio=portfolio,
+            title=f"{DEMO_PREFIX}신성장 사업 점검 보고회 {i + 1}",
+            held_on=held_on,
+            chair=deputy,
+            user=planner,
+            minutes="" if is_last else f"{DEMO_PREFIX}회의록입니다.",
+            data_source=DataSource.DEMO,
+        )
+        meetings += 1
         agenda = rng.sample(proposals, min(len(proposals), 12))
         for order, proposal in enumerate(agenda, start=1):
-            reviews.append(
-                ProposalReview(
-                    meeting=meeting,
-                    proposal=proposal,
-                    order=order,
-                    feasibility=rng.choice(Feasibility.values[1:]),
-                    gaps=f"{DEMO_PREFIX}재원 조달 계획 보완 필요",
-                    remedies=f"{DEMO_PREFIX}국비 공모 연계 검토",
-                    decision=f"{DEMO_PREFIX}계속 추진",
-                )
+            review = review_add(meeting=meeting, proposal=proposal, order=order, user=planner)
+            review_record(
+                review=review,
+                user=planner,
+                feasibility=rng.choice(Feasibility.values[1:]),
+                gaps=f"{DEMO_PREFIX}재원 조달 계획 보완 필요",
+                remedies=f"{DEMO_PREFIX}국비 공모 연계 검토",
+                decision=f"{DEMO_PREFIX}계속 추진",
             )
-        if meeting.state == MeetingState.PLANNED:
-            continue
-        per_meeting = ACTIONS_PER_MEETING["large" if len(proposals) > 100 else "small"]
+        if is_last:
+            continue  # still ahead: no follow-ups yet
+        done = []
         for _ in range(per_meeting):
-            due = meeting.held_on + datetime.timedelta(days=rng.randint(7, 120))
-            done = due < today and rng.random() < 0.7
+            due = held_on + datetime.timedelta(days=rng.randint(7, 120))
+            is_done = due < today and rng.random() < 0.7
             proposal = rng.choice(agenda) if rng.random() < 0.8 else None
-            actions.append(
-                FollowUpAction(
-                    meeting=meeting,
-                    proposal=proposal,
-                    kind=rng.choice(kinds),
-                    description=f"{DEMO_PREFIX}후속조치를 이행합니다.",
-                    owner_department=proposal.lead_department
-                    if proposal
-                    else rng.choice(departments),
-                    due_date=due,
-                    state=ActionState.DONE if done else ActionState.OPEN,
-                    completion_note=f"{DEMO_PREFIX}이행했습니다." if done else "",
-                    completed_at=timezone.make_aware(
-                        datetime.datetime.combine(
-                            due - datetime.timedelta(days=rng.randint(0, 10)), datetime.time(10)
-                        )
-                    )
-                    if done
-                    else None,
-                    data_source=DataSource.DEMO,
-                )
+            action = action_create(
+                meeting=meeting,
+                kind=rng.choice(kinds),
+                description=f"{DEMO_PREFIX}후속조치를 이행합니다.",
+                owner_department=proposal.lead_department if proposal else rng.choice(departments),
+                due_date=due,
+                proposal=proposal,
+                user=planner,
+                data_source=DataSource.DEMO,
             )
-    ProposalReview.objects.bulk_create(reviews, batch_size=2000)
-    FollowUpAction.objects.bulk_create(actions, batch_size=2000)
-    return len(meetings), len(actions)
+            actions += 1
+            if is_done:
+                # Done on time, after the meeting: up to ten days before the due date.
+                day = due - datetime.timedelta(days=rng.randint(0, 10))
+                done.append((action, _at(max(day, held_on + datetime.timedelta(days=1)), 10)))
+        meeting_close(meeting=meeting, user=deputy, at=_at(held_on, 17))
+        for action, when in done:
+            action_complete(
+                action=action,
+                user=heads.get(action.owner_department_id) or planner,
+                note=f"{DEMO_PREFIX}이행했습니다.",
+                expected_version=action.version,
+                at=when,
+            )
+    return meetings, actions
 
 
 @transaction.atomic
@@ -327,24 +335,32 @@ def demo_load(*, portfolio: Portfolio, scale: int = 1, seed: int = 2023) -> Demo
     rng = random.Random(seed)
     departments = _demo_departments()
     logins = demo_users_ensure(departments)
-    heads = {d.pk: d.head for d in Department.objects.filter(pk__in=[d.pk for d in departments])}
+    planner, deputy = User.objects.get(username="planning"), User.objects.get(username="deputy")
+    heads = {
+        d.pk: d.head
+        for d in Department.objects.select_related("head").filter(
+            pk__in=[d.pk for d in departments]
+        )
+    }
     pillars = list(Pillar.objects.filter(portfolio=portfolio).order_by("number"))
     existing = Proposal.objects.filter(portfolio=portfolio).count()
     demo_existing = Proposal.objects.filter(
         portfolio=portfolio, data_source=DataSource.DEMO
     ).count()
     missing = max(0, PROPOSALS_PER_SCALE * scale - existing)
-    proposals = _make_proposals(portfolio, pillars, departments, demo_existing + 1, missing, rng)
     now = timezone.now()
-    updates = _make_updates(proposals, heads, now, rng) if proposals else 0
+    proposals, updates = _create_with_updates(
+        portfolio, pillars, departments, heads, demo_existing + 1, missing, planner, now, rng
+    )
     meetings = actions = 0
     demo_meetings = ReviewMeeting.objects.filter(portfolio=portfolio, data_source=DataSource.DEMO)
     if proposals and demo_meetings.count() < MEETINGS_PER_SCALE * scale:
-        deputy = User.objects.get(username="deputy")
         meetings, actions = _make_meetings(
             portfolio,
             proposals,
             departments,
+            heads,
+            planner,
             deputy,
             MEETINGS_PER_SCALE * scale - demo_meetings.count(),
             timezone.localdate(),
