@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 
+from ..factories import UserFactory
 from .dashboard_data import known_portfolio
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from projects.models import Proposal
 from reviews.models import Notification
 from reviews.services import meeting_plan
 
-from .factories import (
+from ..factories import (
     DepartmentFactory,
     PillarFactory,
     PortfolioFactory,

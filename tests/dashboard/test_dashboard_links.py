@@ -23,7 +23,13 @@ from accounts.models import Role
 from projects.filters import ProposalFilterSet
 from projects.models import Department, Pillar, Portfolio, Proposal
 
-from .factories import ActionFactory, DepartmentFactory, MeetingFactory, UserFactory, bulk_proposals
+from ..factories import (
+    ActionFactory,
+    DepartmentFactory,
+    MeetingFactory,
+    UserFactory,
+    bulk_proposals,
+)
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("dashboard:index")

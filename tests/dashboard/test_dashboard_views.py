@@ -10,8 +10,8 @@ from projects.models import ProposalStatus
 from projects.services import proposal_update_status
 from reviews.models import Notification
 
+from ..factories import HeadFactory, UserFactory
 from .dashboard_data import known_portfolio
-from .factories import HeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
