@@ -79,8 +79,13 @@ def user_create(
     email: str = "",
     position: str = "",
     created_by: User | None = None,
+    is_staff: bool = False,
+    is_demo: bool = False,
 ) -> User:
-    """Create an account with a validated password (≥ 10 characters, Django's validators)."""
+    """Create an account with a validated password (≥ 10 characters, Django's validators).
+
+    `is_demo` marks the demo's invented accounts; `is_staff` opens the admin site.
+    """
     user = User(
         username=username.strip(),
         first_name=first_name.strip(),
@@ -88,6 +93,8 @@ def user_create(
         role=role,
         department=department,
         position=position.strip(),
+        is_staff=is_staff,
+        is_demo=is_demo,
     )
     errors = _role_errors(role, department)
     try:

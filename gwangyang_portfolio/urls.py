@@ -4,7 +4,8 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page, /reviews/dashboard/… and /proposals/my-department/ (full paths inside).
+    path("", include("dashboard.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("proposals/import/", include("imports.urls")),

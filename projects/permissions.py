@@ -35,15 +35,6 @@ def can_comment_proposal(user, proposal) -> bool:
     return any(d.pk == user.department_id for d in proposal.supporting_departments.all())
 
 
-def can_view_dashboard(user) -> bool:
-    """Every signed-in role may read the review dashboard and its briefing exports."""
-    return sees_everything(user)
-
-
-def can_view_my_department(user) -> bool:
-    return is_department_head(user)
-
-
 def proposals_editable_by(user, queryset: QuerySet) -> QuerySet:
     """Narrow a Proposal queryset to the proposals `user` may edit."""
     if is_planning(user):

@@ -117,7 +117,9 @@ def proposal_update_status(
     """Record a status update and make it the proposal's current state.
 
     Raise VersionConflict if the proposal changed after `expected_version` was read, and
-    ValidationError (field-keyed, in Korean) if the update breaks a rule.
+    ValidationError (field-keyed, in Korean) if the update breaks a rule. `at` dates an update
+    made earlier (loading past updates, e.g. the demo; default now); the proposal's history
+    record of the change carries the same moment, so its audit trail follows the timeline.
     """
     locked = _lock(proposal, expected_version)
     update = StatusUpdate(
@@ -145,6 +147,7 @@ def proposal_update_status(
     locked.last_update_at = update.created_at
     locked.version = update.version
     locked._history_user = user
+    locked._history_date = update.created_at
     locked.save(
         update_fields=[
             "status",

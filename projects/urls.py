@@ -6,7 +6,6 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.ProposalListView.as_view(), name="proposal_list"),
-    path("my-department/", views.MyDepartmentView.as_view(), name="my_department"),
     path("<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
     path(
         "<int:pk>/status/",

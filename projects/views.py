@@ -1,20 +1,17 @@
-"""Pages of the portfolio core: the proposal list, detail, status update and "my department".
+"""Pages of the portfolio core: the proposal list, detail and status update.
 
 Every check asks `projects.permissions`; a False becomes PermissionDenied (403, logged).
 Related rows from the reviews app (meeting reviews, follow-up actions) are read through
 reverse relations, so this module imports nothing from `reviews`.
 """
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from core.conflicts import VersionConflict
@@ -27,8 +24,6 @@ from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_store
 from .history import changes_since, proposal_audit
 from .models import Proposal
 from .services import proposal_comment_add, proposal_update_status
-
-OPEN_ACTION = "open"  # reviews.models.ActionState.OPEN, named here to keep the layering one-way
 
 
 class ProposalListView(FilterView):
@@ -152,45 +147,3 @@ class ProposalStatusUpdateView(PermissionRequiredMixin, FormView):
             ).select_related("author"),
         )
         return self.render_to_response(context, status=409)
-
-
-class MyDepartmentView(TemplateView):
-    """A head's home: their proposals and their department's open follow-ups, overdue first."""
-
-    template_name = "projects/my_department.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_view_my_department(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        from reviews.permissions import actions_completable_by  # moves to dashboard/
-
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        department = user.department
-        today = timezone.localdate()
-        proposals = list(
-            permissions.proposals_editable_by(user, Proposal.objects.with_list_relations())
-        )
-        actions = list(
-            actions_completable_by(user, department.actions.filter(state=OPEN_ACTION))
-            .select_related("meeting", "proposal")
-            .order_by(F("due_date").asc(nulls_last=True), "id")
-        )
-        supported = (
-            Proposal.objects.filter(supporting_departments=department)
-            .select_related("lead_department")
-            .order_by("management_no")
-        )
-        context.update(
-            department=department,
-            proposals=proposals,
-            actions=actions,
-            overdue_count=sum(1 for a in actions if a.due_date and a.due_date < today),
-            supported=supported,
-            today=today,
-            stale_days=settings.GP_STALE_DAYS,
-        )
-        return context

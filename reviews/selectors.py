@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Portfolio, Proposal, ProposalStatus
 
 from .models import (
-    ActionState,
     Feasibility,
     FollowUpAction,
+    FollowUpActionQuerySet,
     MeetingState,
     Notification,
     ReviewMeeting,
@@ -47,10 +47,8 @@ def previous_meeting(
 
 def open_actions_of_closed_meetings(portfolio: Portfolio) -> QuerySet:
     """Return the still-open follow-ups of every closed meeting of `portfolio`."""
-    return FollowUpAction.objects.filter(
-        meeting__portfolio=portfolio,
-        meeting__state=MeetingState.CLOSED,
-        state=ActionState.OPEN,
+    return FollowUpAction.objects.open().filter(
+        meeting__portfolio=portfolio, meeting__state=MeetingState.CLOSED
     )
 
 
@@ -66,7 +64,9 @@ def carried_over_actions(meeting: ReviewMeeting, *, today: datetime.date | None 
         .filter(meeting__held_on__lte=meeting.held_on)
         .exclude(meeting_id=meeting.pk)
         .annotate(
-            overdue=Case(When(due_date__lt=today, then=Value(0)), default=Value(1)),
+            overdue=Case(
+                When(FollowUpActionQuerySet.overdue_q(today), then=Value(0)), default=Value(1)
+            ),
         )
         .select_related("owner_department", "proposal", "meeting")
         .order_by("overdue", F("due_date").asc(nulls_last=True), "meeting__held_on", "pk")

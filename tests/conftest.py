@@ -4,7 +4,7 @@ from django.db import connection
 from django.utils import translation
 
 from accounts.models import Role
-from reviews.dashboard import version
+from dashboard import version
 
 from .factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
 

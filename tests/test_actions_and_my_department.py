@@ -1,5 +1,5 @@
-"""Follow-up actions (done with a note, due-date change requests and decisions) and the
-department head's home page."""
+"""Follow-up actions: done with a note, due-date change requests and decisions. The department
+head's home page, "내 부서", is tested in tests/dashboard/test_my_department.py."""
 
 import datetime
 
@@ -15,9 +15,7 @@ from reviews.services import action_request_due_change, due_change_decide
 from .factories import (
     ActionFactory,
     DueChangeFactory,
-    HeadFactory,
     MeetingFactory,
-    ProposalFactory,
     UserFactory,
 )
 
@@ -197,64 +195,7 @@ def test_planning_sees_pending_requests_and_approves_from_the_list(client, head,
     assert change.state == DueDateChangeState.APPROVED
 
 
-# --- my department ---------------------------------------------------------------------------
-
-
-def test_home_sends_a_head_to_my_department_and_others_to_the_dashboard(client, head):
-    """Heads start on their department page; the deputy mayor and the rest on the dashboard."""
-    client.force_login(head)
-    assert client.get(reverse("home"))["Location"] == reverse("projects:my_department")
-    for role in (Role.DEPUTY_MAYOR, Role.PLANNING, Role.VIEWER):
-        client.force_login(UserFactory(role=role))
-        assert client.get(reverse("home"))["Location"] == reverse("reviews:dashboard")
-
-
-def test_my_department_lists_own_proposals_and_open_actions_by_due_date(client, head):
-    """Own proposals with state and days since update; open actions sorted by due date,
-    the overdue one highlighted; other departments' items absent."""
-    now = timezone.now()
-    mine = ProposalFactory(
-        lead_department=head.department,
-        title="우리 부서 사업",
-        progress=35,
-        last_update_at=now - datetime.timedelta(days=12),
-    )
-    ProposalFactory(title="다른 부서 사업")
-    meeting = MeetingFactory(portfolio=mine.portfolio, held_on=TODAY() - datetime.timedelta(60))
-    later = ActionFactory(
-        meeting=meeting, owner_department=head.department, due_date=TODAY() + datetime.timedelta(9)
-    )
-    overdue = ActionFactory(
-        meeting=meeting, owner_department=head.department, due_date=TODAY() - datetime.timedelta(3)
-    )
-    ActionFactory(meeting=meeting, owner_department=head.department, state=ActionState.CANCELLED)
-    ActionFactory(meeting=meeting, description="남의 조치")
-    client.force_login(head)
-    response = client.get(reverse("projects:my_department"))
-    html = response.content.decode()
-    assert response.context["proposals"] == [mine]
-    assert response.context["actions"] == [overdue, later]
-    assert response.context["overdue_count"] == 1
-    assert "우리 부서 사업" in html and "다른 부서 사업" not in html and "남의 조치" not in html
-    assert f'<tr id="action-{overdue.pk}" class="overdue">' in html
-    assert "12일" in html and "35%" in html
-    assert "기한이 지난 조치가 1건 있습니다." in html
-
-
-def test_head_marks_done_from_my_department_without_javascript(client, head, action):
-    """The row's plain form posts and comes back to "my department"."""
-    client.force_login(head)
-    response = client.post(
-        reverse("reviews:action_complete", args=[action.pk]),
-        {
-            "completion_note": "처리함",
-            "version": action.version,
-            "next": reverse("projects:my_department"),
-        },
-    )
-    assert response["Location"] == reverse("projects:my_department")
-    page = client.get(reverse("projects:my_department"))
-    assert page.context["actions"] == []
+# --- marking done from "내 부서" (its page: tests/dashboard/test_my_department.py) -------------
 
 
 def test_unsafe_next_is_ignored(client, head, action):
@@ -265,15 +206,6 @@ def test_unsafe_next_is_ignored(client, head, action):
         {"completion_note": "처리함", "version": action.version, "next": "https://evil.example"},
     )
     assert response["Location"] == action.get_absolute_url()
-
-
-def test_my_department_is_refused_to_a_head_without_rights_elsewhere(client):
-    """The page shows only the signed-in head's department; viewers get 403."""
-    client.force_login(UserFactory(role=Role.VIEWER))
-    assert client.get(reverse("projects:my_department")).status_code == 403
-    other = HeadFactory()
-    client.force_login(other)
-    assert client.get(reverse("projects:my_department")).context["department"] == other.department
 
 
 def test_htmx_completion_without_a_note_answers_the_row_with_the_error(client, head, action):

@@ -117,7 +117,7 @@ def test_my_department_queries_do_not_grow(client, portfolio_of, scale, django_a
     head, _target = portfolio_of(scale)
     client.force_login(head)
     with django_assert_num_queries(MY_DEPARTMENT_QUERIES):
-        response = client.get(reverse("projects:my_department"))
+        response = client.get(reverse("dashboard:my_department"))
     assert response.status_code == 200
     assert len(response.context["proposals"]) == 7 * scale
     assert len(response.context["actions"]) == 4 * scale

@@ -22,11 +22,6 @@ def can_comment_proposal(user, proposal) -> bool:
 
 
 @register.filter
-def can_view_my_department(user) -> bool:
-    return permissions.can_view_my_department(user)
-
-
-@register.filter
 def days_since(moment) -> int | None:
     """Return whole days from `moment` until now (None when there is no moment)."""
     if not moment:

@@ -11,7 +11,6 @@ from .actions import (
 )
 from .delivery import Notification, Reminder, ReminderKind, ReminderState
 from .meetings import Feasibility, MeetingState, ProposalReview, ReviewMeeting
-from .version import PortfolioVersion, PortfolioWriteMark
 
 __all__ = [
     "ActionKind",
@@ -25,8 +24,6 @@ __all__ = [
     "MeetingAmendment",
     "MeetingState",
     "Notification",
-    "PortfolioVersion",
-    "PortfolioWriteMark",
     "ProposalReview",
     "Reminder",
     "ReminderKind",

@@ -1,5 +1,7 @@
 """Follow-up actions agreed at a meeting, and requests to move their due dates."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,12 +32,27 @@ class ActionState(models.TextChoices):
 
 
 class FollowUpActionQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(state=ActionState.OPEN)
+    """The one statement of which follow-ups are open and which are overdue.
 
-    def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+    Open: neither done nor cancelled. Overdue: open, with a due date before today (Asia/Seoul);
+    an undated action is never overdue. Filter with `open()` / `overdue(today)`; count or
+    order with `open_q()` / `overdue_q(today)` (`prefix` reaches the actions through a
+    relation, e.g. "actions__"); one action answers `is_overdue`.
+    """
+
+    @staticmethod
+    def open_q(prefix: str = "") -> Q:
+        return Q(**{f"{prefix}state": ActionState.OPEN})
+
+    @classmethod
+    def overdue_q(cls, today: datetime.date, prefix: str = "") -> Q:
+        return cls.open_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
+
+    def open(self):
+        return self.filter(self.open_q())
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(self.overdue_q(today or timezone.localdate()))
 
 
 class FollowUpAction(models.Model):
@@ -114,13 +131,15 @@ class FollowUpAction(models.Model):
         if self.due_date and self.meeting_id and self.due_date < self.meeting.held_on:
             raise ValidationError({"due_date": _("기한은 보고회 개최일보다 빠를 수 없습니다.")})
 
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        """`FollowUpActionQuerySet.overdue_q` for one action already read."""
+        return (
+            self.state == ActionState.OPEN and self.due_date is not None and self.due_date < today
+        )
+
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.state == ActionState.OPEN
-            and self.due_date is not None
-            and self.due_date < timezone.localdate()
-        )
+        return self.is_overdue_on(timezone.localdate())
 
 
 class DueDateChangeState(models.TextChoices):
@@ -138,7 +157,9 @@ DUE_CHANGE_PAST_MESSAGE = _("새 기한은 오늘이나 그 이후 날짜로 고
 class DueDateChangeRequestQuerySet(models.QuerySet):
     def decidable(self):
         """Pending requests whose action is still open: the ones planning can still decide."""
-        return self.filter(state=DueDateChangeState.PENDING, action__state=ActionState.OPEN)
+        return self.filter(
+            FollowUpActionQuerySet.open_q("action__"), state=DueDateChangeState.PENDING
+        )
 
 
 class DueDateChangeRequest(models.Model):

@@ -72,9 +72,17 @@ def _lock_open_action(action, expected_version: int | None, not_open_message) ->
 
 @transaction.atomic
 def action_complete(
-    *, action: FollowUpAction, user: User, note: str, expected_version: int | None = None
+    *,
+    action: FollowUpAction,
+    user: User,
+    note: str,
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> FollowUpAction:
-    """Mark an open action done with a completion note."""
+    """Mark an open action done with a completion note.
+
+    `at` is when it was done, for a completion recorded afterwards (e.g. the demo); default now.
+    """
     locked = _lock_open_action(
         action, expected_version, _("진행 중인 조치만 완료 처리할 수 있습니다.")
     )
@@ -82,7 +90,7 @@ def action_complete(
         raise ValidationError({"completion_note": _("완료 내용을 적어야 합니다.")})
     locked.state = ActionState.DONE
     locked.completion_note = note.strip()
-    locked.completed_at = timezone.now()
+    locked.completed_at = at or timezone.now()
     locked.version += 1
     locked._history_user = user
     locked.save(update_fields=["state", "completion_note", "completed_at", "version"])

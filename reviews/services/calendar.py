@@ -12,7 +12,7 @@ from icalendar import Calendar, Event
 
 from accounts.models import Role, User
 
-from ..models import ActionState, CalendarFeedToken, FollowUpAction, ReviewMeeting
+from ..models import CalendarFeedToken, FollowUpAction, ReviewMeeting
 from ..records import _new_token
 
 HOST = "gwangyang-portfolio"
@@ -28,7 +28,7 @@ def calendar_token_rotate(*, user: User) -> CalendarFeedToken:
 
 
 def _actions_for(user: User):
-    qs = FollowUpAction.objects.filter(state=ActionState.OPEN, due_date__isnull=False)
+    qs = FollowUpAction.objects.open().filter(due_date__isnull=False)
     if user.role == Role.DEPARTMENT_HEAD:
         qs = qs.filter(owner_department_id=user.department_id)
     return qs.select_related("owner_department", "meeting").order_by("due_date", "pk")

@@ -18,7 +18,6 @@ from projects.models import Department, Portfolio, Proposal
 
 from ..history_records import record_meeting_history
 from ..models import (
-    ActionState,
     Feasibility,
     FollowUpAction,
     MeetingAmendment,
@@ -198,13 +197,17 @@ def meeting_close_facts(meeting: ReviewMeeting) -> dict:
     return {
         "agenda": meeting.reviews.count(),
         "unreviewed": meeting.reviews.filter(feasibility=Feasibility.PENDING).count(),
-        "open_actions": meeting.actions.filter(state=ActionState.OPEN).count(),
+        "open_actions": meeting.actions.open().count(),
     }
 
 
 @transaction.atomic
 def meeting_close(
-    *, meeting: ReviewMeeting, user: User, accepted_unreviewed: int | None = None
+    *,
+    meeting: ReviewMeeting,
+    user: User,
+    accepted_unreviewed: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> ReviewMeeting:
     """Close a meeting: its record becomes read-only and its follow-up reminders are planned.
 
@@ -214,10 +217,14 @@ def meeting_close(
     that are refused (ValidationError, code "unreviewed"). None is for internal callers only.
     The close summaries and every action's reminders are rows written in this transaction,
     so either the meeting is closed with its whole plan or nothing happened.
+
+    `at` records a close that happened earlier (loading past meetings, e.g. the demo): it is
+    the closing time, and nothing is planned, since summaries due then are not sent late; the
+    daily sweep (`reminders_replan_open_actions`) plans what its open actions still need.
     """
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
     ensure_meeting_open(locked)
-    now = timezone.now()
+    now = at or timezone.now()
     ensure_meeting_held(locked, now=now)
     if accepted_unreviewed is not None:
         unreviewed = locked.reviews.filter(feasibility=Feasibility.PENDING).count()
@@ -232,7 +239,8 @@ def meeting_close(
     locked.version += 1
     locked._history_user = user
     locked.save(update_fields=["state", "closed_at", "version"])
-    reminders_plan_for_meeting_close(locked, now=locked.closed_at)
+    if at is None:
+        reminders_plan_for_meeting_close(locked, now=locked.closed_at)
     return locked
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from projects.models import Department
 
-from ..models import ActionState, FollowUpAction, Reminder, ReminderKind
+from ..models import ActionState, FollowUpAction, FollowUpActionQuerySet, Reminder, ReminderKind
 
 PREFIX = "[광양시 신성장 사업] "
 
@@ -99,7 +99,7 @@ def _action_text(reminder: Reminder, today: datetime.date) -> tuple[str, str]:
 
 def _close_text(reminder: Reminder) -> tuple[str, str]:
     meeting = reminder.meeting
-    actions = meeting.actions.filter(state=ActionState.OPEN).select_related("owner_department")
+    actions = meeting.actions.open().select_related("owner_department")
     if reminder.kind == ReminderKind.CLOSE_SUMMARY:
         actions = actions.filter(owner_department=reminder.recipient_department)
         subject = _("%(meeting)s 후속조치 %(n)s건(%(dept)s)") % {
@@ -134,7 +134,7 @@ def _digest_text(today: datetime.date) -> tuple[str, str]:
             ),
             overdue=Count(
                 "actions",
-                filter=Q(actions__state=ActionState.OPEN, actions__due_date__lt=today),
+                filter=FollowUpActionQuerySet.overdue_q(today, prefix="actions__"),
             ),
         )
         .filter(Q(done__gt=0) | Q(overdue__gt=0))

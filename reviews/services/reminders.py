@@ -149,9 +149,7 @@ def reminders_plan_for_meeting_close(
     Call inside the transaction that closes the meeting. Return the number of rows planned.
     """
     now = now or timezone.now()
-    actions = list(
-        meeting.actions.filter(state=ActionState.OPEN).select_related("meeting", "meeting__chair")
-    )
+    actions = list(meeting.actions.open().select_related("meeting", "meeting__chair"))
     departments = sorted({a.owner_department_id for a in actions if a.owner_department_id})
     rows = [
         Reminder(
@@ -206,7 +204,8 @@ def reminders_replan_open_actions(*, chunk: int = 500) -> int:
         with transaction.atomic():
             batch = list(
                 FollowUpAction.objects.select_for_update(of=("self",))
-                .filter(state=ActionState.OPEN, meeting__state=MeetingState.CLOSED, pk__gt=last_pk)
+                .open()
+                .filter(meeting__state=MeetingState.CLOSED, pk__gt=last_pk)
                 .select_related("meeting", "meeting__chair")
                 .order_by("pk")[:chunk]
             )

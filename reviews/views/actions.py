@@ -7,7 +7,7 @@ redirect, so the page works without JavaScript.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,7 +22,12 @@ from core.guards import PermissionRequiredMixin, ensure_permitted
 
 from .. import permissions
 from ..forms import ActionCompleteForm, DueChangeDecisionForm, DueDateChangeRequestForm
-from ..models import ActionState, DueDateChangeRequest, DueDateChangeState, FollowUpAction
+from ..models import (
+    DueDateChangeRequest,
+    DueDateChangeState,
+    FollowUpAction,
+    FollowUpActionQuerySet,
+)
 from ..services import action_complete, action_request_due_change, due_change_decide
 
 ACTION_TEMPLATE = "reviews/followupaction_detail.html"
@@ -90,12 +95,10 @@ def _department_counts(user, action) -> dict:
     """The open and the overdue actions 내 부서 counts: the user's department's (else the
     action's), in one query."""
     department_id = user.department_id or action.owner_department_id
-    queryset = FollowUpAction.objects.filter(
-        owner_department_id=department_id, state=ActionState.OPEN
-    )
+    queryset = FollowUpAction.objects.open().filter(owner_department_id=department_id)
     return permissions.actions_completable_by(user, queryset).aggregate(
         open_count=Count("pk"),
-        overdue_count=Count("pk", filter=Q(due_date__lt=timezone.localdate())),
+        overdue_count=Count("pk", filter=FollowUpActionQuerySet.overdue_q(timezone.localdate())),
     )
 
 
@@ -117,7 +120,12 @@ def action_complete_view(request, pk):
             add_service_errors(form, error)
     if request.htmx:
         action.refresh_from_db()
-        context = {"a": action, "row_form": form, **_department_counts(request.user, action)}
+        context = {
+            "a": action,
+            "row_form": form,
+            "next_url": _safe_next(request, ""),  # the page the row is on, for its next post
+            **_department_counts(request.user, action),
+        }
         return TemplateResponse(request, ROW_TEMPLATE, context)
     if form.errors:
         return _render_detail(request, action, complete_form=form)

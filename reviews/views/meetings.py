@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from ..forms import (
     MeetingPlanForm,
     ReviewRecordForm,
 )
-from ..models import ActionState, MeetingState, ProposalReview, ReviewMeeting
+from ..models import FollowUpActionQuerySet, MeetingState, ProposalReview, ReviewMeeting
 from ..permissions import can_amend_meeting, can_close_meeting, can_manage_meetings
 from ..selectors import agenda_suggestions, carried_over_actions
 
@@ -46,7 +46,7 @@ class MeetingListView(ListView):
             .annotate(
                 review_count=Count("reviews", distinct=True),
                 open_action_count=Count(
-                    "actions", filter=Q(actions__state=ActionState.OPEN), distinct=True
+                    "actions", filter=FollowUpActionQuerySet.open_q("actions__"), distinct=True
                 ),
             )
         )

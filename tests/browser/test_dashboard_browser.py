@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Role
-from tests.dashboard_data import known_portfolio
+from tests.dashboard.dashboard_data import known_portfolio
 from tests.factories import UserFactory
 
 from .conftest import assert_accessible, login

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Role
-from tests.dashboard_data import known_portfolio
+from tests.dashboard.dashboard_data import known_portfolio
 from tests.factories import ActionFactory, MeetingFactory, UserFactory
 
 from .conftest import login

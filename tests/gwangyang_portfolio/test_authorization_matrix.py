@@ -96,8 +96,8 @@ def _status_data(w):
 
 
 CASES = [
-    Case("home", "get", lambda w: reverse("home"), EVERYONE),
-    Case("my_department", "get", lambda w: reverse("projects:my_department"), HEADS),
+    Case("home", "get", lambda w: reverse("dashboard:home"), EVERYONE),
+    Case("my_department", "get", lambda w: reverse("dashboard:my_department"), HEADS),
     Case("proposal_list", "get", lambda w: reverse("projects:proposal_list"), EVERYONE),
     Case(
         "proposal_detail",

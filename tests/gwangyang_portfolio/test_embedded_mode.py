@@ -33,7 +33,7 @@ for path in ("/reviews/meetings/new/", "/proposals/import/", "/accounts/users/",
     assert client.get(path).status_code == 200, path
 # SQLite's version triggers: a write that bypasses the services still reaches the dashboard.
 from projects.models import Proposal
-from reviews.dashboard import version
+from dashboard import version
 assert version.installed_tables() == version.watched_tables()
 client.force_login(User.objects.get(username="deputy"))
 before, _ = version.read()

@@ -10,10 +10,10 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from dashboard.charts import progress_line
 from projects.filters import ProposalFilterSet
 from projects.models import Department
 from projects.templatetags.portfolio import format_million
-from reviews.dashboard.charts import progress_line
 from reviews.models import ActionState
 from reviews.services import meeting_close
 from tests.factories import (
@@ -130,7 +130,7 @@ def test_sort_labels_are_korean_in_korean_and_translated_lazily(client, planner)
 def test_dashboard_filters_say_all(client, planner):
     cache.clear()
     client.force_login(planner)
-    html = client.get(reverse("reviews:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:index")).content.decode()
     assert "---------" not in html
     assert re.search(r'<select name="pillar"[^>]*>\s*<option value=""[^>]*>전체</option>', html)
     assert re.search(
@@ -160,7 +160,7 @@ def test_htmx_completion_moves_focus_announces_and_updates_the_overdue_count(cli
         for _ in range(2)
     )
     client.force_login(head)
-    page = client.get(reverse("projects:my_department")).content.decode()
+    page = client.get(reverse("dashboard:my_department")).content.decode()
     assert 'id="overdue-count"' in page and 'id="action-live"' in page
     assert "기한이 지난 조치가 2건" in page
 
@@ -246,7 +246,7 @@ def test_dashboard_counts_use_the_plural_in_english(client, planner):
     for _ in range(3):
         ProposalFactory(portfolio=portfolio, confidence=5)
     client.force_login(planner)
-    html = client.get(reverse("reviews:dashboard"), headers={"accept-language": "en"})
+    html = client.get(reverse("dashboard:index"), headers={"accept-language": "en"})
     html = html.content.decode()
     assert "3 proposals" in html
     assert "3 proposal<" not in html

@@ -256,7 +256,7 @@ def test_stating_an_inferred_field_clears_the_inference(portfolio, planner):
 
 def test_sample_report_matches_the_seeded_article_facts():
     """Imported over `manage.py seed`, the sample report (xlsx and csv) changes nothing."""
-    from reviews import seed_facts
+    from dashboard import seed_facts
 
     assert [(no, t, s) for no, t, _, _, s in seed_facts.PROPOSALS] == SAMPLE_PROPOSALS
     call_command("seed")

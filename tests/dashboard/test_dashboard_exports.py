@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 
+from ..factories import UserFactory
 from .dashboard_data import known_portfolio
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _sheet_values(content):
 def test_briefing_xlsx_holds_the_headline_figures(signed_in):
     """The one-page workbook lists 완료율 and the others with now, then and the change."""
     known_portfolio()
-    response = signed_in.get(reverse("reviews:dashboard_briefing_xlsx"))
+    response = signed_in.get(reverse("dashboard:briefing_xlsx"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="briefing-')
     workbook, rows = _sheet_values(response.content)
@@ -44,7 +44,7 @@ def test_briefing_xlsx_holds_the_headline_figures(signed_in):
 def test_briefing_pdf_is_a_single_page(signed_in):
     """The PDF starts with %PDF and has exactly one page, even with long tables."""
     known_portfolio()
-    response = signed_in.get(reverse("reviews:dashboard_briefing_pdf"))
+    response = signed_in.get(reverse("dashboard:briefing_pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -54,9 +54,7 @@ def test_briefing_pdf_is_a_single_page(signed_in):
 def test_proposals_xlsx_follows_the_list_filters(signed_in):
     """The proposal export holds one row per proposal under the list's own filter names."""
     known = known_portfolio()
-    response = signed_in.get(
-        reverse("reviews:dashboard_proposals_xlsx"), {"pillar": known.pillars[0].pk}
-    )
+    response = signed_in.get(reverse("dashboard:proposals_xlsx"), {"pillar": known.pillars[0].pk})
     _wb, rows = _sheet_values(response.content)
     assert rows[0][:2] == ["관리번호", "사업명"]
     assert sorted(r[1] for r in rows[1:]) == ["둘", "하나"]
@@ -66,9 +64,7 @@ def test_follow_ups_xlsx_marks_overdue_and_follows_the_department_filter(signed_
     """The follow-up export holds the chosen department's actions, overdue ones marked."""
     known = known_portfolio()
     dept_a = known.departments[0]
-    response = signed_in.get(
-        reverse("reviews:dashboard_actions_xlsx"), {"lead_department": dept_a.pk}
-    )
+    response = signed_in.get(reverse("dashboard:actions_xlsx"), {"lead_department": dept_a.pk})
     _wb, rows = _sheet_values(response.content)
     body = rows[1:]
     assert len(body) == 2
@@ -78,11 +74,6 @@ def test_follow_ups_xlsx_marks_overdue_and_follows_the_department_filter(signed_
 
 def test_downloads_need_a_login(client):
     """Anonymous requests for any download are sent to the login page."""
-    for name in (
-        "dashboard_briefing_xlsx",
-        "dashboard_briefing_pdf",
-        "dashboard_proposals_xlsx",
-        "dashboard_actions_xlsx",
-    ):
-        response = client.get(reverse(f"reviews:{name}"))
+    for name in ("briefing_xlsx", "briefing_pdf", "proposals_xlsx", "actions_xlsx"):
+        response = client.get(reverse(f"dashboard:{name}"))
         assert response.status_code == 302

@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from dashboard.demo import DEMO_PASSWORD, demo_load
+from dashboard.seed_facts import PORTFOLIO
 from projects.models import Portfolio
-from reviews.demo import DEMO_PASSWORD, demo_load
-from reviews.seed_facts import PORTFOLIO
 
 
 class Command(BaseCommand):

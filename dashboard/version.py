@@ -17,17 +17,33 @@ so a reader that sees a version sees every write before it. Readers see committe
 tests that never commit make the triggers fire at each statement (`SET CONSTRAINTS ...
 IMMEDIATE`, tests/conftest.py), as a commit would. `SET CONSTRAINTS ALL IMMEDIATE` or
 `connection.check_constraints()` inside a transaction would take the lock early: don't, in
-application code. TRUNCATE is not watched; `flush` empties the version row too.
+application code.
 
 SQLite (the embedded mode): plain row triggers bump the row; SQLite has one writer at a time.
 
-`install()` runs after every `migrate` and `flush` (post_migrate): it adds triggers to watched
-tables that lack one, drops them from tables no longer watched, removes everything when the
-version tables are gone (a migration rolled back), and bumps the version, since a migration
-may change what the dashboard shows.
+The tables keep their `reviews_` names (the models moved to this app, the tables did not).
+
+Migrations install the triggers, never the running code: `dashboard/migrations/0002` calls
+`install(tables=...)` with the tables it lists (every table of `projects` and `reviews` that
+`watched_tables()` names) and its reverse calls `uninstall()`, so migrating `reviews` back to
+0003 or `dashboard` to zero leaves every table writable. **A table the dashboard reads that a
+later migration of another app creates gets no trigger by itself: add a dashboard migration
+that depends on that migration and calls `install(tables=...)` with the longer list (the
+shorter one in reverse).** The same goes for a migration that rebuilds a watched table on
+SQLite (its schema editor copies the table, and the copy has no triggers). The test that the
+watched tables are exactly the ones carrying the trigger fails until that migration exists,
+and a `migrate` that leaves them apart logs a warning.
+
+After every `migrate` (and `flush`, which empties the version row: TRUNCATE fires no trigger)
+the version is bumped (`bump_after_migrate`, post_migrate): a migration may change what the
+dashboard shows without a row write the triggers see. A missing row is no error either way:
+`read()` answers "None.None.None" and the next bump inserts it.
 """
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import connection as default_connection
@@ -38,8 +54,8 @@ BUMP_TRIGGER = "gp_portfolio_version_bump"  # stage 2, on the mark table
 TRIGGERS = (TRIGGER, BUMP_TRIGGER)
 MARK_FUNCTION = "gp_portfolio_version_mark"
 BUMP_FUNCTION = "gp_portfolio_version_bump"
-TABLE = "reviews_portfolioversion"  # reviews.PortfolioVersion
-MARK_TABLE = "reviews_portfoliowritemark"  # reviews.PortfolioWriteMark
+TABLE = "reviews_portfolioversion"  # dashboard.PortfolioVersion
+MARK_TABLE = "reviews_portfoliowritemark"  # dashboard.PortfolioWriteMark
 APPS = ("projects", "reviews")
 # Tables the dashboard never reads and that change on their own schedule. History tables are
 # left out too: a history row is only ever written together with the row it records.
@@ -47,10 +63,10 @@ NOT_WATCHED = {
     "imports.importrun",
     "reviews.calendarfeedtoken",
     "reviews.notification",
-    "reviews.portfolioversion",
-    "reviews.portfoliowritemark",
     "reviews.reminder",
 }
+
+logger = logging.getLogger(__name__)
 
 # Names below come from this module, never from input.
 _PG_BUMP = f"""
@@ -123,21 +139,38 @@ def installed_tables(connection=default_connection) -> list[str]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def install(connection=default_connection) -> None:
-    """Make exactly the existing watched tables carry the triggers, then bump the version."""
+def install(connection=default_connection, *, tables: Iterable[str] | None = None) -> None:
+    """Make exactly `tables` (default: `watched_tables()`) carry the triggers, then bump.
+
+    Idempotent: tables that lack a trigger get one, tables not named lose theirs; a named
+    table that does not exist is skipped. Called by this app's migrations (and by tests that
+    repair a dropped trigger).
+    """
     if connection.vendor not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"no portfolio version triggers for {connection.vendor}")
     with transaction.atomic(using=connection.alias):
         existing = set(connection.introspection.table_names())
-        present = set(installed_tables(connection))
         needed = {TABLE, MARK_TABLE} if connection.vendor == "postgresql" else {TABLE}
-        wanted = set(watched_tables()) & existing if needed <= existing else set()
+        if not needed <= existing:
+            raise RuntimeError(f"the portfolio version tables are missing: {sorted(needed)}")
+        wanted = set(watched_tables() if tables is None else tables) & existing
+        present = set(installed_tables(connection))
         if connection.vendor == "postgresql":
             _install_postgresql(connection, wanted, present)
         else:
             _install_sqlite(connection, wanted, present)
-        if wanted:
-            bump(connection)
+        bump(connection)
+
+
+def uninstall(connection=default_connection) -> None:
+    """Remove every version trigger (and, on PostgreSQL, their functions): the reverse of the
+    migration that installed them, after which every table is writable without them."""
+    with transaction.atomic(using=connection.alias):
+        present = set(installed_tables(connection))
+        if connection.vendor == "postgresql":
+            _install_postgresql(connection, set(), present)
+        else:
+            _install_sqlite(connection, set(), present)
 
 
 def _install_postgresql(connection, wanted: set[str], present: set[str]) -> None:
@@ -145,7 +178,7 @@ def _install_postgresql(connection, wanted: set[str], present: set[str]) -> None
     with connection.cursor() as cursor:
         for table in sorted(present - wanted):
             cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}")
-        if not wanted:  # the version tables are gone: remove the rest as well
+        if not wanted:  # uninstall: remove the second stage and the functions as well
             cursor.execute(f"DROP FUNCTION IF EXISTS {MARK_FUNCTION}() CASCADE")
             cursor.execute(f"DROP FUNCTION IF EXISTS {BUMP_FUNCTION}() CASCADE")
             return
@@ -184,9 +217,26 @@ def bump(connection=default_connection) -> None:
         cursor.execute(_PG_BUMP if connection.vendor == "postgresql" else _SQLITE_BUMP)
 
 
-def install_after_migrate(sender, using, **kwargs) -> None:
-    """post_migrate receiver: keep the triggers in step with the models after every migrate."""
-    install(connections[using])
+def bump_after_migrate(sender, using, **kwargs) -> None:
+    """post_migrate receiver: move the version after every migrate and flush (the row comes
+    back if flush emptied it), and warn if the triggers and the models have drifted apart.
+
+    It installs nothing: the triggers belong to this app's migrations.
+    """
+    connection = connections[using]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
+    if TABLE not in connection.introspection.table_names():
+        return  # migrated back past the version tables
+    bump(connection)
+    installed = installed_tables(connection)
+    if installed and installed != watched_tables():
+        logger.warning(
+            "Portfolio version triggers differ from the watched tables (missing: %s; extra: %s)."
+            " Add a dashboard migration that calls dashboard.version.install(tables=...).",
+            sorted(set(watched_tables()) - set(installed)),
+            sorted(set(installed) - set(watched_tables())),
+        )
 
 
 def read(*, unread_for_user_id: int | None = None) -> tuple[str, int | None]:
@@ -194,7 +244,7 @@ def read(*, unread_for_user_id: int | None = None) -> tuple[str, int | None]:
 
     One round trip, a primary-key read and an indexed count, at any portfolio size.
     """
-    from ..models import Notification
+    from reviews.models import Notification
 
     unread_sql = "NULL"
     params: list = []

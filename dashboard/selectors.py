@@ -21,8 +21,8 @@ from projects.models import (
     ProposalStatus,
     StatusUpdate,
 )
+from reviews.models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
 
-from ..models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
 from .data import (
     ACTIVE_EXCLUDED,
     DONE_STATUSES,
@@ -307,8 +307,8 @@ def dashboard_build(
     )
     departments, department_sort = departments_table(actions, today, sort)
     upcoming = list(
-        actions.filter(
-            state=ActionState.OPEN,
+        actions.open()
+        .filter(
             due_date__gte=today,
             due_date__lte=today + datetime.timedelta(UPCOMING_DAYS),
         )

@@ -9,7 +9,7 @@ from projects.models import Proposal, ProposalStatus
 from projects.services import proposal_update_status
 from reviews.models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
 
-from .factories import (
+from ..factories import (
     ActionFactory,
     DepartmentFactory,
     HeadFactory,

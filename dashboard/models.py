@@ -1,8 +1,10 @@
 """The portfolio version: one row that database triggers move whenever the dashboard's data does.
 
-The triggers (installed by `reviews.dashboard.version` after every migrate) watch every table
+The triggers (installed by this app's migrations, see `dashboard.version`) watch every table
 the dashboard reads, so a write of any kind moves this row: the services, the admin, a
 `QuerySet.update`, a bulk import or raw SQL. The dashboard cache is keyed on it.
+
+Both models came from the reviews app; their tables kept the names they had there.
 """
 
 from django.db import models
@@ -20,6 +22,7 @@ class PortfolioVersion(models.Model):
     bumped_at = models.DateTimeField(_("마지막 변경 시각"), null=True)
 
     class Meta:
+        db_table = "reviews_portfolioversion"
         verbose_name = _("포트폴리오 버전")
         verbose_name_plural = _("포트폴리오 버전")
         constraints = [
@@ -42,6 +45,7 @@ class PortfolioWriteMark(models.Model):
     txid = models.BigIntegerField(primary_key=True)
 
     class Meta:
+        db_table = "reviews_portfoliowritemark"
         verbose_name = _("포트폴리오 쓰기 표시")
         verbose_name_plural = _("포트폴리오 쓰기 표시")
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from projects.models import DataSource, Proposal
 
+from ..factories import UserFactory
+from ..pdf_text import pdf_author, pdf_text
 from .dashboard_data import known_portfolio
-from .factories import UserFactory
-from .pdf_text import pdf_author, pdf_text
 
 pytestmark = pytest.mark.django_db
 PAGE_NOTICE = "이 화면의 사업 4건 중 1건은 데모(가상) 자료입니다."
@@ -56,7 +56,7 @@ def _cells(content: bytes) -> list[str]:
 def test_dashboard_says_how_many_proposals_are_demo(signed_in):
     """With a demo row in scope, the page says '4건 중 1건은 데모(가상) 자료'."""
     _with_one_demo_row()
-    html = signed_in.get(reverse("reviews:dashboard")).content.decode()
+    html = signed_in.get(reverse("dashboard:index")).content.decode()
     assert PAGE_NOTICE in " ".join(html.split())
     assert 'class="demo-notice" role="note"' in html
 
@@ -65,7 +65,7 @@ def test_dashboard_filtered_to_real_rows_has_no_notice(signed_in):
     """The notice counts only the proposals in scope: a pillar without demo rows shows none."""
     known = _with_one_demo_row()
     html = signed_in.get(
-        reverse("reviews:dashboard"), {"pillar": known.pillars[0].pk}
+        reverse("dashboard:index"), {"pillar": known.pillars[0].pk}
     ).content.decode()
     assert "데모(가상) 자료입니다" not in html
 
@@ -73,14 +73,14 @@ def test_dashboard_filtered_to_real_rows_has_no_notice(signed_in):
 def test_dashboard_without_demo_rows_has_no_notice(signed_in):
     """A portfolio of real rows only carries no demo notice."""
     known_portfolio()
-    html = signed_in.get(reverse("reviews:dashboard")).content.decode()
+    html = signed_in.get(reverse("dashboard:index")).content.decode()
     assert "데모(가상) 자료입니다" not in html and "demo-notice" not in html
 
 
 def test_pdf_briefing_states_the_demo_share_and_author(signed_in):
     """The PDF briefing shows the notice on the page and names the author as including demo."""
     _with_one_demo_row()
-    pdf = signed_in.get(reverse("reviews:dashboard_briefing_pdf")).content
+    pdf = signed_in.get(reverse("dashboard:briefing_pdf")).content
     assert _squeeze(BRIEFING_NOTICE) in _squeeze(pdf_text(pdf))
     assert pdf_author(pdf) == DEMO_AUTHOR
 
@@ -88,7 +88,7 @@ def test_pdf_briefing_states_the_demo_share_and_author(signed_in):
 def test_pdf_briefing_of_real_rows_has_no_notice(signed_in):
     """Without demo rows the PDF carries no notice and its author is the city."""
     known_portfolio()
-    pdf = signed_in.get(reverse("reviews:dashboard_briefing_pdf")).content
+    pdf = signed_in.get(reverse("dashboard:briefing_pdf")).content
     text = pdf_text(pdf)
     assert "점검브리핑" in _squeeze(text)  # the reader works: the title is found
     assert "데모" not in text
@@ -98,7 +98,7 @@ def test_pdf_briefing_of_real_rows_has_no_notice(signed_in):
 def test_xlsx_briefing_states_the_demo_share_and_author(signed_in):
     """The XLSX briefing has the notice in a cell and the demo author in its properties."""
     _with_one_demo_row()
-    content = signed_in.get(reverse("reviews:dashboard_briefing_xlsx")).content
+    content = signed_in.get(reverse("dashboard:briefing_xlsx")).content
     assert BRIEFING_NOTICE in _cells(content)
     assert load_workbook(io.BytesIO(content)).properties.creator == DEMO_AUTHOR
 
@@ -106,6 +106,6 @@ def test_xlsx_briefing_states_the_demo_share_and_author(signed_in):
 def test_xlsx_briefing_of_real_rows_has_no_notice(signed_in):
     """Without demo rows no cell mentions demo data."""
     known_portfolio()
-    content = signed_in.get(reverse("reviews:dashboard_briefing_xlsx")).content
+    content = signed_in.get(reverse("dashboard:briefing_xlsx")).content
     assert not [cell for cell in _cells(content) if "데모" in cell]
     assert load_workbook(io.BytesIO(content)).properties.creator == "광양시"

@@ -134,7 +134,7 @@ def actions_xlsx(actions, *, today) -> bytes:
             a.owner_department.name if a.owner_department else "",
             a.due_date,
             a.get_state_display(),
-            _("예") if a.state == "open" and a.due_date and a.due_date < today else "",
+            _("예") if a.is_overdue_on(today) else "",
             a.completed_at.date() if a.completed_at else None,
         ]
         for a in actions.iterator(chunk_size=2000)

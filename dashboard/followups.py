@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from ..models import ActionState, FollowUpAction
+from reviews.models import ActionState, FollowUpAction, FollowUpActionQuerySet
 
 UPCOMING_DAYS = 14
 # Sort keys of the follow-ups-by-department table (URL value → row attribute).
@@ -26,10 +26,10 @@ class DepartmentRow:
 
 
 def action_totals(actions, today, since, since_at):
-    open_q = Q(state=ActionState.OPEN)
+    open_q = FollowUpActionQuerySet.open_q()
     aggregates = {
         "open": Count("id", filter=open_q),
-        "overdue": Count("id", filter=open_q & Q(due_date__lt=today)),
+        "overdue": Count("id", filter=FollowUpActionQuerySet.overdue_q(today)),
         "upcoming": Count(
             "id",
             filter=open_q
@@ -62,8 +62,8 @@ def departments_table(actions, today, sort):
         actions.order_by()
         .values("owner_department_id", "owner_department__name")
         .annotate(
-            open=Count("id", filter=Q(state=ActionState.OPEN)),
-            overdue=Count("id", filter=Q(state=ActionState.OPEN, due_date__lt=today)),
+            open=Count("id", filter=FollowUpActionQuerySet.open_q()),
+            overdue=Count("id", filter=FollowUpActionQuerySet.overdue_q(today)),
             on_time=Count("id", filter=on_time),
             late=Count("id", filter=done & ~on_time),
             total=Count("id"),

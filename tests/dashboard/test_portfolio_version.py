@@ -12,12 +12,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from dashboard import version
+from dashboard.models import PortfolioVersion, PortfolioWriteMark
 from projects.models import Proposal
-from reviews.dashboard import version
-from reviews.models import Notification, PortfolioVersion, PortfolioWriteMark
+from reviews.models import Notification
 from reviews.services import meeting_plan
 
-from .factories import (
+from ..factories import (
     DepartmentFactory,
     PillarFactory,
     PortfolioFactory,

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dashboard.filters import DashboardFilterSet
+from dashboard.selectors import dashboard_build
 from projects.models import Proposal, ProposalStatus
-from reviews.dashboard.filters import DashboardFilterSet
-from reviews.dashboard.selectors import dashboard_build
 
 from .dashboard_data import known_portfolio
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Confidence, Pillar, Proposal, ProposalStatus
+from reviews.models import FollowUpAction, ReviewMeeting
 
-from ..models import FollowUpAction, ReviewMeeting
 from .followups import DepartmentRow
 
 DONE_STATUSES = (ProposalStatus.DONE, ProposalStatus.DONE_CONTINUING)

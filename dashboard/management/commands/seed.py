@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dashboard import seed_facts as facts
 from projects.models import DataSource, Pillar, Portfolio, Proposal
 from projects.services import proposal_create
-from reviews import seed_facts as facts
 from reviews.models import FollowUpAction, MeetingState, ProposalReview, ReviewMeeting
 from reviews.services import action_create, meeting_create, review_add
 

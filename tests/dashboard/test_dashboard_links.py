@@ -23,10 +23,16 @@ from accounts.models import Role
 from projects.filters import ProposalFilterSet
 from projects.models import Department, Pillar, Portfolio, Proposal
 
-from .factories import ActionFactory, DepartmentFactory, MeetingFactory, UserFactory, bulk_proposals
+from ..factories import (
+    ActionFactory,
+    DepartmentFactory,
+    MeetingFactory,
+    UserFactory,
+    bulk_proposals,
+)
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("reviews:dashboard")
+DASHBOARD = reverse("dashboard:index")
 LIST = reverse("projects:proposal_list")
 
 
@@ -203,7 +209,7 @@ def test_proposals_xlsx_keeps_the_dashboards_lead_department(client, portfolio):
     department's proposals (not those it merely supports, nor everyone's)."""
     dept = portfolio
     client.force_login(UserFactory(role=Role.PLANNING))
-    response = client.get(reverse("reviews:dashboard_proposals_xlsx"), {"lead_department": dept.pk})
+    response = client.get(reverse("dashboard:proposals_xlsx"), {"lead_department": dept.pk})
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)[1:]
     assert len(rows) == Proposal.objects.filter(lead_department=dept).count() > 0

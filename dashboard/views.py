@@ -1,38 +1,47 @@
-"""The dashboard page and its briefing downloads. Every signed-in role may read them."""
+"""Pages that read across apps: the home redirect, the dashboard with its briefing downloads
+(every signed-in role), and "내 부서" (department heads)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 
+from core.guards import PermissionRequiredMixin, permission_required
 from projects.filters import ProposalFilterSet
 from projects.models import Proposal
-from projects.permissions import can_view_dashboard
+from projects.permissions import proposals_editable_by
+from reviews.models import FollowUpAction
+from reviews.permissions import actions_completable_by
+from reviews.selectors import unread_notification_count
 
-from ..models import FollowUpAction
-from ..selectors import unread_notification_count
 from . import cache, exports
 from .context import dashboard_context
 from .filters import PARAMS, DashboardFilterSet
+from .permissions import can_view_dashboard, can_view_my_department
 from .selectors import dashboard_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def home(request):
+    """Send each user to their starting page: heads to their department, others to the dashboard."""
+    if can_view_my_department(request.user):
+        return redirect("dashboard:my_department")
+    if can_view_dashboard(request.user):
+        return redirect("dashboard:index")
+    return redirect("projects:proposal_list")
+
+
 def _params(request) -> list[tuple[str, str]]:
     """Return the dashboard's own query parameters, in a stable order, blanks dropped."""
     return [(k, v) for k in PARAMS for v in request.GET.getlist(k) if v.strip()]
-
-
-def _check(request):
-    if not can_view_dashboard(request.user):
-        raise PermissionDenied
 
 
 def _build(request, params):
@@ -52,9 +61,9 @@ def _ids(filterset):
 
 
 @require_GET
+@permission_required(can_view_dashboard)
 def dashboard(request):
     """Show the whole portfolio on one screen; the body is cached per portfolio version."""
-    _check(request)
     params = _params(request)
     key = cache.cache_key(
         version=cache.portfolio_version(request),
@@ -74,11 +83,11 @@ def dashboard(request):
             statuses=filterset.value("status"),
         )
         context["filter"] = filterset
-        return render_to_string("reviews/dashboard/_body.html", context)
+        return render_to_string("dashboard/_body.html", context)
 
     def render_page():
         body = cache.cached(key, render_body)
-        return render(request, "reviews/dashboard.html", {"body": body}).content
+        return render(request, "dashboard/index.html", {"body": body}).content
 
     # The whole page (menu included) is cached per session too: the menu shows the user, the
     # unread count and a CSRF token, all fixed for a session at a given unread count. A page
@@ -100,27 +109,27 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 @require_GET
+@permission_required(can_view_dashboard)
 def briefing_xlsx(request):
     """Download the one-page meeting briefing as an Excel workbook."""
-    _check(request)
     _filterset, data = _build(request, _params(request))
     name = f"briefing-{data.today:%Y%m%d}.xlsx"
     return _download(exports.briefing_xlsx(data), XLSX, name)
 
 
 @require_GET
+@permission_required(can_view_dashboard)
 def briefing_pdf(request):
     """Download the one-page meeting briefing as an A4 PDF."""
-    _check(request)
     _filterset, data = _build(request, _params(request))
     name = f"briefing-{data.today:%Y%m%d}.pdf"
     return _download(exports.briefing_pdf(data), "application/pdf", name)
 
 
 @require_GET
+@permission_required(can_view_dashboard)
 def proposals_xlsx(request):
     """Download the proposal list, filtered exactly as the proposal list page filters it."""
-    _check(request)
     filterset = ProposalFilterSet(request.GET or None, queryset=Proposal.objects.all())
     proposals = filterset.qs.with_list_relations().order_by("management_no")
     name = f"proposals-{timezone.localdate():%Y%m%d}.xlsx"
@@ -128,12 +137,53 @@ def proposals_xlsx(request):
 
 
 @require_GET
+@permission_required(can_view_dashboard)
 def actions_xlsx(request):
     """Download the follow-up actions under the dashboard's filters."""
-    _check(request)
     filterset = DashboardFilterSet(request.GET or None, queryset=Proposal.objects.all())
     actions = filterset.actions(
         FollowUpAction.objects.select_related("meeting", "proposal", "owner_department")
     ).order_by("due_date", "id")
     name = f"follow-ups-{timezone.localdate():%Y%m%d}.xlsx"
     return _download(exports.actions_xlsx(actions, today=timezone.localdate()), XLSX, name)
+
+
+class MyDepartmentView(PermissionRequiredMixin, TemplateView):
+    """A head's home: their proposals and their department's open follow-ups, overdue first.
+
+    Open and overdue are the reviews app's rule (`FollowUpAction.objects.open()`,
+    `is_overdue_on`), the same as the counts the row's htmx answer updates.
+    """
+
+    template_name = "dashboard/my_department.html"
+
+    permission = staticmethod(can_view_my_department)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        department = user.department
+        today = timezone.localdate()
+        proposals = list(proposals_editable_by(user, Proposal.objects.with_list_relations()))
+        actions = list(
+            actions_completable_by(
+                user, FollowUpAction.objects.open().filter(owner_department=department)
+            )
+            .select_related("meeting", "proposal")
+            .order_by(F("due_date").asc(nulls_last=True), "id")
+        )
+        supported = (
+            Proposal.objects.filter(supporting_departments=department)
+            .select_related("lead_department")
+            .order_by("management_no")
+        )
+        context.update(
+            department=department,
+            proposals=proposals,
+            actions=actions,
+            overdue_count=sum(a.is_overdue_on(today) for a in actions),
+            supported=supported,
+            today=today,
+            stale_days=settings.GP_STALE_DAYS,
+        )
+        return context

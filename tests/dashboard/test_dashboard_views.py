@@ -10,11 +10,11 @@ from projects.models import ProposalStatus
 from projects.services import proposal_update_status
 from reviews.models import Notification
 
+from ..factories import HeadFactory, UserFactory
 from .dashboard_data import known_portfolio
-from .factories import HeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-URL = reverse("reviews:dashboard")
+URL = reverse("dashboard:index")
 # session + user, portfolio version, meetings, proposal totals, updated and new proposals,
 # follow-up
 # totals, stale list, changed follow-ups, departments, upcoming, matrix, pillars, trend, the
@@ -97,7 +97,7 @@ def test_filters_stay_in_the_url(client, deputy):
     assert f'<option value="{one.pk}" selected>' in html
     assert 'value="partial" id="id_status_2" checked' in html
     query = f"pillar={one.pk}&amp;status=partial&amp;status=done&amp;period=30"
-    assert f"{reverse('reviews:dashboard_briefing_pdf')}?{query}" in html
+    assert f"{reverse('dashboard:briefing_pdf')}?{query}" in html
     assert f"?{query}&amp;sort=-open" in html
     assert "전체 사업" in html
 

@@ -1,8 +1,16 @@
-"""Small formatting helpers for the dashboard's figures."""
+"""Small formatting helpers for the dashboard's figures, and filters that ask
+`dashboard.permissions`."""
 
 from django import template
 
+from dashboard import permissions
+
 register = template.Library()
+
+
+@register.filter
+def can_view_my_department(user) -> bool:
+    return permissions.can_view_my_department(user)
 
 
 @register.filter

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "dashboard"
+    verbose_name = _("대시보드")
+
+    def ready(self):
+        from .version import bump_after_migrate
+
+        # The triggers are installed by this app's migrations; after every migrate (and flush)
+        # the version only moves, since a migration may change what the dashboard shows.
+        post_migrate.connect(bump_after_migrate, sender=self, dispatch_uid="gp-version-bump")

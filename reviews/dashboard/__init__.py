@@ -1,1 +1,0 @@
-"""The deputy mayor's review dashboard: figures, charts, filters, briefing exports."""
