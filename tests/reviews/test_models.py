@@ -5,9 +5,17 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from reviews.models import ActionState, FollowUpAction, MeetingState, Reminder, ReminderKind
+from reviews.models import (
+    ActionState,
+    FollowUpAction,
+    FollowUpActionQuerySet,
+    MeetingState,
+    Reminder,
+    ReminderKind,
+)
 from reviews.services import action_complete, action_create, meeting_close, review_add
 from tests.factories import ActionFactory, MeetingFactory, ProposalFactory
 
@@ -88,3 +96,32 @@ def test_reminder_needs_a_recipient():
         Reminder.objects.create(
             kind=ReminderKind.OVERDUE, action=action, due_at=timezone.now(), key="k"
         )
+
+
+def test_open_and_overdue_have_one_rule_for_queries_and_rows(head):
+    """Open: neither done nor cancelled; overdue: open with a due date before today. The
+    queryset methods, the conditional-count expressions and the row's property agree."""
+    today = timezone.localdate()
+    meeting = MeetingFactory(held_on=today - datetime.timedelta(days=30))
+    past, future = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+    late = ActionFactory(meeting=meeting, due_date=past)
+    ActionFactory(meeting=meeting, due_date=future)
+    ActionFactory(meeting=meeting, due_date=None)
+    ActionFactory(meeting=meeting, due_date=past, state=ActionState.CANCELLED)
+    ActionFactory(
+        meeting=meeting,
+        due_date=past,
+        state=ActionState.DONE,
+        completion_note="끝",
+        completed_at=timezone.now(),
+    )
+    actions = FollowUpAction.objects.all()
+    assert actions.open().count() == 3
+    assert list(actions.overdue(today)) == [late]
+    assert [a for a in actions if a.is_overdue] == [late]
+    counts = actions.aggregate(
+        open=Count("pk", filter=FollowUpActionQuerySet.open_q()),
+        overdue=Count("pk", filter=FollowUpActionQuerySet.overdue_q(today)),
+    )
+    assert counts == {"open": 3, "overdue": 1}
+    assert list(meeting.actions.overdue(today)) == [late]  # the related manager has them too
