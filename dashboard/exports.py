@@ -74,10 +74,6 @@ def _table_sheet(title: str, header: list[str], rows) -> bytes:
     return _save(workbook)
 
 
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def proposals_xlsx(proposals) -> bytes:
     """Return the given proposals as a worksheet, one row each (streamed, any size)."""
     header = [

@@ -6,7 +6,7 @@ default: a predicate answers True only for the roles and departments named here.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.permissions import (
     is_department_head,
@@ -41,15 +41,4 @@ def proposals_editable_by(user, queryset: QuerySet) -> QuerySet:
         return queryset
     if is_department_head(user):
         return queryset.filter(lead_department_id=user.department_id)
-    return queryset.none()
-
-
-def proposals_commentable_by(user, queryset: QuerySet) -> QuerySet:
-    if is_planning(user):
-        return queryset
-    if is_department_head(user):
-        dept = user.department_id
-        return queryset.filter(
-            Q(lead_department_id=dept) | Q(supporting_departments=dept)
-        ).distinct()
     return queryset.none()

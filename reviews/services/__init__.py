@@ -8,7 +8,7 @@ from .actions import (
     due_change_decide,
 )
 from .meetings import (
-    ensure_meeting_open,
+    meeting_ensure_open,
     meeting_amend,
     meeting_close,
     meeting_create,
@@ -32,7 +32,7 @@ __all__ = [
     "action_create",
     "action_request_due_change",
     "due_change_decide",
-    "ensure_meeting_open",
+    "meeting_ensure_open",
     "meeting_amend",
     "meeting_close",
     "meeting_create",

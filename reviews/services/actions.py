@@ -22,8 +22,8 @@ from ..models import (
     ReviewMeeting,
 )
 from ..models.actions import DUE_CHANGE_PAST_MESSAGE
-from .meetings import ensure_meeting_open
-from .notifications import notify_due_change_decided, notify_due_change_requested
+from .meetings import meeting_ensure_open
+from .notifications import due_change_notify_decided, due_change_notify_requested
 from .reminders import reminders_replan_for_action
 
 ACTION_CONFLICT = gettext_lazy(
@@ -44,7 +44,7 @@ def action_create(
     **fields,
 ) -> FollowUpAction:
     """Create a follow-up action agreed at `meeting`."""
-    ensure_meeting_open(meeting)
+    meeting_ensure_open(meeting)
     action = FollowUpAction(
         meeting=meeting,
         kind=kind,
@@ -132,7 +132,7 @@ def _withdraw_pending_due_changes(action: FollowUpAction, user: User) -> None:
         change.decided_at = now
         change.save(update_fields=["state", "decided_by", "decided_at"])
         change.action = action
-        notify_due_change_decided(change)
+        due_change_notify_decided(change)
 
 
 @transaction.atomic
@@ -162,7 +162,7 @@ def action_request_due_change(
     )
     change.full_clean()
     change.save()
-    notify_due_change_requested(change)
+    due_change_notify_requested(change)
     return change
 
 
@@ -201,5 +201,5 @@ def due_change_decide(
         action.save(update_fields=["due_date", "version"])
         reminders_replan_for_action(action)
     locked.action = action
-    notify_due_change_decided(locked)
+    due_change_notify_decided(locked)
     return locked

@@ -28,7 +28,7 @@ from ..models import (
 from .reminders import reminders_plan_for_meeting_close, reminders_replan_for_action
 
 
-def ensure_meeting_open(meeting: ReviewMeeting) -> None:
+def meeting_ensure_open(meeting: ReviewMeeting) -> None:
     """Raise ValidationError if `meeting` is closed (its record is then read-only)."""
     if meeting.state == MeetingState.CLOSED:
         raise ValidationError(
@@ -98,7 +98,7 @@ def meeting_update(
     """
     reject_unknown_fields("meeting_update", changes, MEETING_EDITABLE_FIELDS)
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
-    ensure_meeting_open(locked)
+    meeting_ensure_open(locked)
     if locked.version != expected_version:
         raise VersionConflict(locked, expected_version)
     attending = changes.pop("attending_departments", None)
@@ -121,7 +121,7 @@ def review_add(
     *, meeting: ReviewMeeting, proposal: Proposal, user: User | None = None, **fields
 ) -> ProposalReview:
     """Put a proposal on a meeting's agenda (or return the existing agenda item)."""
-    ensure_meeting_open(meeting)
+    meeting_ensure_open(meeting)
     if proposal.portfolio_id != meeting.portfolio_id:
         raise ValidationError({"proposal": _("이 보고회의 사업군에 속하지 않은 사업입니다.")})
     review = ProposalReview(meeting=meeting, proposal=proposal, **fields)
@@ -165,7 +165,7 @@ REVIEW_FIELDS = ("feasibility", "gaps", "remedies", "decision")
 def review_record(*, review: ProposalReview, user: User, **changes) -> ProposalReview:
     """Record a proposal's verdict, gaps (미비점), remedies (보완방안) and decision."""
     locked = ProposalReview.objects.select_for_update().select_related("meeting").get(pk=review.pk)
-    ensure_meeting_open(locked.meeting)
+    meeting_ensure_open(locked.meeting)
     unknown = set(changes) - set(REVIEW_FIELDS)
     if unknown:
         raise TypeError(f"review_record() got unexpected fields {sorted(unknown)}")
@@ -178,7 +178,7 @@ def review_record(*, review: ProposalReview, user: User, **changes) -> ProposalR
     return locked
 
 
-def ensure_meeting_held(meeting: ReviewMeeting, *, now: datetime.datetime | None = None) -> None:
+def meeting_ensure_held(meeting: ReviewMeeting, *, now: datetime.datetime | None = None) -> None:
     """Raise ValidationError (code "future") if `meeting` is dated after today (TIME_ZONE is
     Asia/Seoul, so the local date is Gwangyang's)."""
     if meeting.held_on > timezone.localdate(now):
@@ -223,9 +223,9 @@ def meeting_close(
     daily sweep (`reminders_replan_open_actions`) plans what its open actions still need.
     """
     locked = ReviewMeeting.objects.select_for_update().get(pk=meeting.pk)
-    ensure_meeting_open(locked)
+    meeting_ensure_open(locked)
     now = at or timezone.now()
-    ensure_meeting_held(locked, now=now)
+    meeting_ensure_held(locked, now=now)
     if accepted_unreviewed is not None:
         unreviewed = locked.reviews.filter(feasibility=Feasibility.PENDING).count()
         if unreviewed > accepted_unreviewed:

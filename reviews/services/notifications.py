@@ -35,13 +35,13 @@ def _subject(change: DueDateChangeRequest) -> str:
     return change.action.description.replace("\n", " ")[:60]
 
 
-def notify_due_change_requested(change: DueDateChangeRequest) -> list[Notification]:
+def due_change_notify_requested(change: DueDateChangeRequest) -> list[Notification]:
     """Tell the active planning staff (except the requester) that a request awaits them.
 
     Call inside the transaction that created `change`; it is rolled back with it.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("notify_due_change_requested must run inside the request's transaction")
+        raise RuntimeError("due_change_notify_requested must run inside the request's transaction")
     action = change.action
     title = _("기한 변경 요청: %(action)s") % {"action": _subject(change)}
     body = _(
@@ -70,7 +70,7 @@ def notify_due_change_requested(change: DueDateChangeRequest) -> list[Notificati
     )
 
 
-def notify_due_change_decided(change: DueDateChangeRequest) -> Notification | None:
+def due_change_notify_decided(change: DueDateChangeRequest) -> Notification | None:
     """Tell the requester how their request ended (approved, rejected or withdrawn because
     the action was completed or cancelled), and mark the planning staff's notices of it read.
     Nobody is told of their own doing.
@@ -78,7 +78,7 @@ def notify_due_change_decided(change: DueDateChangeRequest) -> Notification | No
     Call inside the transaction that decided `change`; it is rolled back with it.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("notify_due_change_decided must run inside the decision's transaction")
+        raise RuntimeError("due_change_notify_decided must run inside the decision's transaction")
     # The request waits for nobody any more: its "awaits you" notices count as read.
     Notification.objects.filter(due_change=change, read_at__isnull=True).update(
         read_at=change.decided_at or timezone.now()

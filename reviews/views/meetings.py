@@ -217,7 +217,7 @@ def meeting_close(request, pk):
             )
             return redirect(meeting)
     try:
-        services.meetings.ensure_meeting_held(meeting)
+        services.meetings.meeting_ensure_held(meeting)
         not_yet = []
     except ValidationError as exc:
         not_yet = exc.messages

@@ -23,7 +23,6 @@ def test_scopes_follow_the_roles():
     proposals, actions = Proposal.objects.all(), FollowUpAction.objects.all()
 
     assert list(permissions.proposals_editable_by(head, proposals)) == [mine]
-    assert set(permissions.proposals_commentable_by(head, proposals)) == {mine, theirs}
     assert list(actions_completable_by(head, actions)) == [my_action]
     planner = UserFactory(role=Role.PLANNING)
     assert permissions.proposals_editable_by(planner, proposals).count() == 2
@@ -31,7 +30,6 @@ def test_scopes_follow_the_roles():
     for role in (Role.DEPUTY_MAYOR, Role.VIEWER):
         reader = UserFactory(role=role)
         assert not permissions.proposals_editable_by(reader, proposals).exists()
-        assert not permissions.proposals_commentable_by(reader, proposals).exists()
         assert not actions_completable_by(reader, actions).exists()
 
 
