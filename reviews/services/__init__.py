@@ -8,10 +8,10 @@ from .actions import (
     due_change_decide,
 )
 from .meetings import (
-    meeting_ensure_open,
     meeting_amend,
     meeting_close,
     meeting_create,
+    meeting_ensure_open,
     meeting_plan,
     meeting_update,
     review_add,
@@ -32,10 +32,10 @@ __all__ = [
     "action_create",
     "action_request_due_change",
     "due_change_decide",
-    "meeting_ensure_open",
     "meeting_amend",
     "meeting_close",
     "meeting_create",
+    "meeting_ensure_open",
     "meeting_plan",
     "meeting_update",
     "reminder_deliver",
