@@ -2,10 +2,9 @@
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import Role
 from projects.models import ProposalStatus
 from projects.services import proposal_update_status
 from reviews.models import Notification
@@ -15,13 +14,6 @@ from .dashboard_data import known_portfolio
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
-# session + user, portfolio version, meetings, proposal totals, updated and new proposals,
-# follow-up
-# totals, stale list, changed follow-ups, departments, upcoming, matrix, pillars, trend, the
-# filter form's pillar and department choices, and the session's save (savepoint, update,
-# release: SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding).
-QUERIES_MISS = 16  # user, version + unread count in one round trip, the dashboard's reads
-QUERIES_HIT = 2  # user; portfolio version and unread count in one query; session from cache
 
 
 @pytest.fixture(autouse=True)
@@ -145,45 +137,6 @@ def test_a_status_update_shows_on_the_next_load(client, deputy):
     )
     second = client.get(URL).content.decode()
     assert "50.0%" in second  # 완료율: 2 of 4
-
-
-def _portfolio(scale):
-    call_command("seed", verbosity=0)
-    call_command("load_demo", scale=scale, verbosity=0)
-    return User.objects.get(username="deputy")
-
-
-@pytest.mark.parametrize("scale", [1, 10])
-def test_query_count_is_the_same_at_any_size(client, django_assert_num_queries, scale):
-    """The seed portfolio (35 proposals) and a 10× one (350) cost the same number of queries."""
-    deputy = _portfolio(scale)
-    client.force_login(deputy)
-    with django_assert_num_queries(QUERIES_MISS):
-        response = client.get(URL)
-    assert response.status_code == 200
-    with django_assert_num_queries(QUERIES_HIT):
-        assert client.get(URL).status_code == 200
-
-
-@pytest.mark.parametrize("scale", [1, 10])
-def test_filtered_query_count_is_the_same_at_any_size(client, django_assert_num_queries, scale):
-    """With a pillar and a department chosen, the count is fixed too.
-
-    Each chosen pillar or department is validated with one query; the pillar list is then not
-    read (only the chosen pillar's row is shown): one more query in all.
-    """
-    deputy = _portfolio(scale)
-    client.force_login(deputy)
-    from projects.models import Department, Pillar
-
-    params = {
-        "pillar": Pillar.objects.order_by("number").first().pk,
-        "lead_department": Department.objects.order_by("name").first().pk,
-        "status": ["on_track", "partial"],
-        "sort": "department",
-    }
-    with django_assert_num_queries(QUERIES_MISS + 1):
-        assert client.get(URL, params).status_code == 200
 
 
 def test_cached_page_follows_the_reader_and_their_unread_count(client):

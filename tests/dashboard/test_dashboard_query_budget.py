@@ -1,0 +1,77 @@
+"""The dashboard's query budget: the same number of queries at two portfolio sizes.
+
+In a module of its own: the demo portfolios are built once per size for the whole module.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.urls import reverse
+
+from accounts.models import User
+from dashboard import version
+from projects.models import Department, Pillar
+
+pytestmark = pytest.mark.django_db
+URL = reverse("dashboard:index")
+# session + user, portfolio version, meetings, proposal totals, updated and new proposals,
+# follow-up
+# totals, stale list, changed follow-ups, departments, upcoming, matrix, pillars, trend, the
+# filter form's pillar and department choices, and the session's save (savepoint, update,
+# release: SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding).
+QUERIES_MISS = 16  # user, version + unread count in one round trip, the dashboard's reads
+QUERIES_HIT = 2  # user; portfolio version and unread count in one query; session from cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module", params=[1, 4], ids=["35-proposals", "140-proposals"])
+def demo_deputy(request, django_db_setup, django_db_blocker):
+    """The seed plus the demo at two sizes, built once per size for this module's tests.
+
+    Built in a transaction rolled back at the end; each test runs in its own savepoint. The
+    version triggers fire at once, as the commits of a real load would move the version.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(version.TRIGGERS)} IMMEDIATE")
+        call_command("seed", verbosity=0)
+        call_command("load_demo", scale=request.param, verbosity=0)
+        yield User.objects.get(username="deputy")
+        transaction.set_rollback(True)
+
+
+def test_query_count_is_the_same_at_any_size(client, django_assert_num_queries, demo_deputy):
+    """The seed portfolio (35 proposals) and a 4× one (140) cost the same number of queries."""
+    client.force_login(demo_deputy)
+    with django_assert_num_queries(QUERIES_MISS):
+        response = client.get(URL)
+    assert response.status_code == 200
+    with django_assert_num_queries(QUERIES_HIT):
+        assert client.get(URL).status_code == 200
+
+
+def test_filtered_query_count_is_the_same_at_any_size(
+    client, django_assert_num_queries, demo_deputy
+):
+    """With a pillar and a department chosen, the count is fixed too.
+
+    Each chosen pillar or department is validated with one query; the pillar list is then not
+    read (only the chosen pillar's row is shown): one more query in all.
+    """
+    client.force_login(demo_deputy)
+
+    params = {
+        "pillar": Pillar.objects.order_by("number").first().pk,
+        "lead_department": Department.objects.order_by("name").first().pk,
+        "status": ["on_track", "partial"],
+        "sort": "department",
+    }
+    with django_assert_num_queries(QUERIES_MISS + 1):
+        assert client.get(URL, params).status_code == 200
