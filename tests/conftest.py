@@ -1,12 +1,21 @@
+import datetime
+
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from dashboard import version
 
-from .factories import HeadFactory, PortfolioFactory, ProposalFactory, UserFactory
+from .factories import (
+    ActionFactory,
+    HeadFactory,
+    MeetingFactory,
+    PortfolioFactory,
+    ProposalFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +57,15 @@ def proposal(head):
 def planner(db):
     """Planning staff (기획 담당): imports, meetings, accounts."""
     return UserFactory(role=Role.PLANNING, username="planner", first_name="기획")
+
+
+@pytest.fixture
+def action(head, proposal):
+    """An open follow-up of `head`'s department on `proposal`, agreed a month ago."""
+    meeting = MeetingFactory(
+        portfolio=proposal.portfolio, held_on=timezone.localdate() - datetime.timedelta(days=30)
+    )
+    return ActionFactory(meeting=meeting, proposal=proposal, owner_department=head.department)
 
 
 @pytest.fixture

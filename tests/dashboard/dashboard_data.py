@@ -8,8 +8,7 @@ from django.utils import timezone
 from projects.models import Proposal, ProposalStatus
 from projects.services import proposal_update_status
 from reviews.models import ActionState, FollowUpAction, MeetingState, ReviewMeeting
-
-from ..factories import (
+from tests.factories import (
     ActionFactory,
     DepartmentFactory,
     HeadFactory,

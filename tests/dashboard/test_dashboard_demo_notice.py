@@ -10,10 +10,9 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from projects.models import DataSource, Proposal
-
-from ..factories import UserFactory
-from ..pdf_text import pdf_author, pdf_text
-from .dashboard_data import known_portfolio
+from tests.dashboard.dashboard_data import known_portfolio
+from tests.factories import UserFactory
+from tests.pdf_text import pdf_author, pdf_text
 
 pytestmark = pytest.mark.django_db
 PAGE_NOTICE = "이 화면의 사업 4건 중 1건은 데모(가상) 자료입니다."

@@ -8,9 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-
-from ..factories import UserFactory
-from .dashboard_data import known_portfolio
+from tests.dashboard.dashboard_data import known_portfolio
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.utils import timezone
 from dashboard.filters import DashboardFilterSet
 from dashboard.selectors import dashboard_build
 from projects.models import Proposal, ProposalStatus
-
-from .dashboard_data import known_portfolio
+from tests.dashboard.dashboard_data import known_portfolio
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from projects.filters import ProposalFilterSet
 from projects.models import Department, Pillar, Portfolio, Proposal
-
-from ..factories import (
+from tests.factories import (
     ActionFactory,
     DepartmentFactory,
     MeetingFactory,

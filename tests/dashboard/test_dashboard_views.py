@@ -8,9 +8,8 @@ from accounts.models import Role
 from projects.models import ProposalStatus
 from projects.services import proposal_update_status
 from reviews.models import Notification
-
-from ..factories import HeadFactory, UserFactory
-from .dashboard_data import known_portfolio
+from tests.dashboard.dashboard_data import known_portfolio
+from tests.factories import HeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")

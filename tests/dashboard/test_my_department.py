@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from reviews.models import ActionState
-
-from ..factories import (
+from tests.factories import (
     ActionFactory,
     HeadFactory,
     MeetingFactory,
@@ -19,14 +18,6 @@ from ..factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today
-
-
-@pytest.fixture
-def action(head, proposal):
-    meeting = MeetingFactory(
-        portfolio=proposal.portfolio, held_on=timezone.localdate() - datetime.timedelta(days=30)
-    )
-    return ActionFactory(meeting=meeting, proposal=proposal, owner_department=head.department)
 
 
 def test_home_sends_a_head_to_my_department_and_others_to_the_dashboard(client, head):

@@ -17,8 +17,7 @@ from dashboard.models import PortfolioVersion, PortfolioWriteMark
 from projects.models import Proposal
 from reviews.models import Notification
 from reviews.services import meeting_plan
-
-from ..factories import (
+from tests.factories import (
     DepartmentFactory,
     PillarFactory,
     PortfolioFactory,

@@ -10,8 +10,7 @@ from django.utils import timezone
 from projects.models import Pillar, ProposalComment, StatusUpdate
 from projects.services import proposal_update
 from reviews.models import ProposalReview
-
-from .factories import (
+from tests.factories import (
     DepartmentFactory,
     HeadFactory,
     MeetingFactory,

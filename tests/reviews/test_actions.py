@@ -11,8 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from reviews.models import ActionState, DueDateChangeRequest, DueDateChangeState
 from reviews.services import action_request_due_change, due_change_decide
-
-from .factories import (
+from tests.factories import (
     ActionFactory,
     DueChangeFactory,
     MeetingFactory,
@@ -21,14 +20,6 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today
-
-
-@pytest.fixture
-def action(head, proposal):
-    meeting = MeetingFactory(
-        portfolio=proposal.portfolio, held_on=timezone.localdate() - datetime.timedelta(days=30)
-    )
-    return ActionFactory(meeting=meeting, proposal=proposal, owner_department=head.department)
 
 
 # --- marking done ----------------------------------------------------------------------------
