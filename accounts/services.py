@@ -81,10 +81,13 @@ def user_create(
     created_by: User | None = None,
     is_staff: bool = False,
     is_demo: bool = False,
+    password_hash: str | None = None,
 ) -> User:
     """Create an account with a validated password (≥ 10 characters, Django's validators).
 
     `is_demo` marks the demo's invented accounts; `is_staff` opens the admin site.
+    `password_hash` is `make_password(password)` made once by a caller that creates many
+    accounts with one password (the demo): hashing costs a million PBKDF2 rounds each.
     """
     user = User(
         username=username.strip(),
@@ -107,7 +110,10 @@ def user_create(
         errors["password"] = error.messages
     if errors:
         raise ValidationError(errors)
-    user.set_password(password)
+    if password_hash is None:
+        user.set_password(password)
+    else:
+        user.password = password_hash
     user.save()
     _ensure_head_of(user)
     logger.info(

@@ -20,6 +20,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -152,6 +153,7 @@ def demo_users_ensure(departments: list[Department]) -> list[tuple[str, str]]:
         for i, dept in enumerate(departments, start=1)
     ]
     existing = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in specs])}
+    password_hash = make_password(DEMO_PASSWORD)  # once: every demo login shares it
     logins = []
     for username, name, role, dept, staff in specs:
         user = existing.get(username)
@@ -165,6 +167,7 @@ def demo_users_ensure(departments: list[Department]) -> list[tuple[str, str]]:
                 email=f"{username}@demo.gwangyang.invalid",
                 is_staff=staff,
                 is_demo=True,
+                password_hash=password_hash,
             )
         logins.append((username, user.get_role_display() + (f" · {dept.name}" if dept else "")))
     return logins
