@@ -27,6 +27,15 @@ class User(AbstractUser):
     )
     position = models.CharField(_("직위"), max_length=50, blank=True)
     is_demo = models.BooleanField(_("데모 계정"), default=False)
+    # The portfolio this user last chose in the header's switcher (projects.portfolios).
+    current_portfolio = models.ForeignKey(
+        "projects.Portfolio",
+        verbose_name=_("선택한 사업군"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("사용자")

@@ -184,3 +184,15 @@ def access_log_prune(*, days: int) -> int:
     deleted, _detail = AccessLog.objects.filter(at__lt=cutoff).delete()
     logger.info("access log pruned rows=%s older_than_days=%s", deleted, days)
     return deleted
+
+
+@transaction.atomic
+def user_remember_portfolio(*, user: User, portfolio) -> User:
+    """Remember the portfolio `user` chose in the header (a projects.Portfolio, or None).
+
+    One UPDATE of that column only: the user's other fields are not rewritten."""
+    user.current_portfolio = portfolio
+    others = [f.name for f in User._meta.concrete_fields if f.name != "current_portfolio"]
+    user.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+    User.objects.filter(pk=user.pk).update(current_portfolio=portfolio)
+    return user

@@ -12,8 +12,8 @@ from .selectors import Dashboard
 
 def _fmt(figure) -> tuple[str, str, str]:
     suffix = "%" if figure.percent else ""
-    now = f"{figure.value}{suffix}"
-    if figure.base is None:
+    now = "–" if figure.value is None else f"{figure.value}{suffix}"
+    if figure.base is None or figure.value is None:
         return now, "-", "-"
     delta = figure.delta
     sign = "+" if delta > 0 else ""
@@ -32,6 +32,33 @@ def since_text(dashboard: Dashboard) -> str:
     return _("비교 기준: %(date)s") % {"date": f"{dashboard.since:%Y-%m-%d}"}
 
 
+def _rate(value) -> str:
+    return "–" if value is None else f"{value}%"
+
+
+def _rates(measures) -> list[str]:
+    return [
+        _rate(measures.implementation_rate),
+        _rate(measures.done_rate),
+        _rate(measures.avg_progress),
+    ]
+
+
+def denominator_text(dashboard: Dashboard) -> str:
+    """Name every rate's denominator, and say plainly when fewer proposals are loaded than
+    the portfolio's source states ("35개 중 9개 등록")."""
+    text = _(
+        "이행률 = (완료 + 정상추진 + 이행후계속추진) ÷ 등록 사업, "
+        "완료율 = (완료 + 이행후계속추진) ÷ 등록 사업: 등록된 %(n)s건 기준."
+    ) % {"n": dashboard.total}
+    if dashboard.incomplete:
+        text += " " + _("%(stated)s개 중 %(loaded)s개 등록: 사업군 전체의 비율이 아닙니다.") % {
+            "stated": dashboard.stated_total,
+            "loaded": dashboard.loaded_total,
+        }
+    return text
+
+
 def briefing_rows(dashboard: Dashboard) -> list[tuple[str, list[list]]]:
     """Return the briefing as titled tables (first row is the header), shared by XLSX and PDF."""
     headline = [[_("항목"), _("현재"), _("비교 시점"), _("증감")]]
@@ -45,6 +72,13 @@ def briefing_rows(dashboard: Dashboard) -> list[tuple[str, list[list]]]:
     matrix.append(
         [_("합계"), *[dashboard.status_counts.get(s.value, 0) for s in statuses], dashboard.total]
     )
+
+    measures = [[_("전략"), _("등록 사업"), _("이행률"), _("완료율"), _("평균 진척률")]]
+    for row in dashboard.pillar_measures:
+        name = f"{row.pillar.number}. {row.pillar.name}" if row.pillar else _("미지정")
+        measures.append([name, row.measures.total, *_rates(row.measures)])
+    if dashboard.measures is not None:
+        measures.append([_("합계"), dashboard.measures.total, *_rates(dashboard.measures)])
 
     confidence = [[str(c.label) for c in Confidence] + [_("미평가")]]
     confidence.append(
@@ -83,6 +117,7 @@ def briefing_rows(dashboard: Dashboard) -> list[tuple[str, list[list]]]:
     ]
     return [
         (_("주요 지표"), headline),
+        (_("전략별 이행률"), measures),
         (_("전략별 추진 상태"), matrix),
         (_("추진 신뢰도 분포"), confidence),
         (_("지난 보고회 이후 변동"), changes),
@@ -114,9 +149,11 @@ def briefing_title(dashboard: Dashboard) -> tuple[str, str]:
     sub = _("기준일 %(today)s · ") % {"today": f"{dashboard.today:%Y-%m-%d}"} + since_text(
         dashboard
     )
+    if dashboard.portfolio is not None:
+        sub = _("사업군 %(name)s · ") % {"name": dashboard.portfolio.name} + sub
     if dashboard.next_meeting:
         sub += " · " + _("다음 보고회 %(date)s %(title)s") % {
             "date": f"{dashboard.next_meeting.held_on:%Y-%m-%d}",
             "title": dashboard.next_meeting.title,
         }
-    return title, sub
+    return title, sub + " · " + denominator_text(dashboard)

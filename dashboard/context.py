@@ -22,12 +22,18 @@ def proposal_list_url(**params) -> str:
     return f"{base}?{query}" if query else base
 
 
-def _status_url(status, statuses, **params) -> str | None:
+def _list_url(dashboard: Dashboard, **params) -> str:
+    """Link into the proposal list of the dashboard's portfolio (`?portfolio=` always set)."""
+    portfolio = dashboard.portfolio.pk if dashboard.portfolio else None
+    return proposal_list_url(portfolio=portfolio, **params)
+
+
+def _status_url(dashboard: Dashboard, status, statuses, **params) -> str | None:
     """Link to one status's proposals; none when the dashboard's status filter leaves it out
     (the dashboard counts 0 there, the list would show them all)."""
     if statuses and status not in statuses:
         return None
-    return proposal_list_url(**params, status=status)
+    return _list_url(dashboard, **params, status=status)
 
 
 def _matrix(dashboard: Dashboard, department_id, statuses):
@@ -38,7 +44,13 @@ def _matrix(dashboard: Dashboard, department_id, statuses):
         for status in ProposalStatus:
             count = cells.get(status.value, 0)
             url = (
-                _status_url(status.value, statuses, pillar=pillar_id, lead_department=department_id)
+                _status_url(
+                    dashboard,
+                    status.value,
+                    statuses,
+                    pillar=pillar_id,
+                    lead_department=department_id,
+                )
                 if pillar_id
                 else None
             )
@@ -48,8 +60,8 @@ def _matrix(dashboard: Dashboard, department_id, statuses):
                 "pillar": pillar,
                 "cells": row_cells,
                 "total": total,
-                "url": proposal_list_url(
-                    pillar=pillar_id, lead_department=department_id, status=statuses
+                "url": _list_url(
+                    dashboard, pillar=pillar_id, lead_department=department_id, status=statuses
                 )
                 if pillar_id
                 else None,
@@ -59,7 +71,7 @@ def _matrix(dashboard: Dashboard, department_id, statuses):
         {
             "status": status,
             "count": dashboard.status_counts.get(status.value, 0),
-            "url": _status_url(status.value, statuses, lead_department=department_id),
+            "url": _status_url(dashboard, status.value, statuses, lead_department=department_id),
         }
         for status in ProposalStatus
     ]
@@ -79,7 +91,11 @@ def _status_rows(dashboard: Dashboard, pillar_id, department_id, statuses):
                 "base": before,
                 "delta": None if before is None else count - before,
                 "url": _status_url(
-                    status.value, statuses, pillar=pillar_id, lead_department=department_id
+                    dashboard,
+                    status.value,
+                    statuses,
+                    pillar=pillar_id,
+                    lead_department=department_id,
                 ),
             }
         )
@@ -97,7 +113,8 @@ def _confidence_rows(dashboard: Dashboard, pillar_id, department_id, statuses):
                 "label": grade.label,
                 "count": count,
                 "percent": round(100 * count / total, 1),
-                "url": proposal_list_url(
+                "url": _list_url(
+                    dashboard,
                     confidence=grade.value,
                     pillar=pillar_id,
                     lead_department=department_id,
@@ -134,7 +151,8 @@ def _stale_url(dashboard: Dashboard, pillar_id, department_id, statuses) -> str:
         for s in ProposalStatus.values
         if s not in ACTIVE_EXCLUDED and (not statuses or s in statuses)
     ]
-    return proposal_list_url(
+    return _list_url(
+        dashboard,
         stale_days=dashboard.stale_days,
         pillar=pillar_id,
         lead_department=department_id,
@@ -168,7 +186,12 @@ def dashboard_context(
         "stale_url": _stale_url(dashboard, pillar_id, department_id, statuses),
         "query": query,
         "departments": [
-            (row, proposal_list_url(lead_department=row.department_id) if row.department_id else "")
+            (
+                row,
+                _list_url(dashboard, lead_department=row.department_id)
+                if row.department_id
+                else "",
+            )
             for row in dashboard.departments
         ],
     }

@@ -233,6 +233,8 @@ def _create_with_updates(portfolio, pillars, departments, heads, start, count, c
     timelines = [_timeline(now, rng) for _ in proposals]
     for proposal, dates in zip(proposals, timelines, strict=True):
         proposal._history_date = dates[0] - datetime.timedelta(days=1)
+        # Known since it was recorded, so "new since the last meeting" follows the demo's story.
+        proposal.known_since = timezone.localdate(proposal._history_date)
     proposals = bulk_create_with_history(proposals, Proposal, batch_size=1000, default_user=creator)
     updates = 0
     for proposal, dates in zip(proposals, timelines, strict=True):

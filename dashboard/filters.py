@@ -1,7 +1,8 @@
 """The dashboard's filters.
 
 `pillar`, `lead_department` and `status` mean the same on the proposal list (ProposalFilterSet),
-so the dashboard's query string also filters the list and its XLSX export. `period` and `sort`
+so the dashboard's query string also filters the list and its XLSX export. `portfolio` is read by
+`projects.portfolios` (every page's portfolio), not by this filterset. `period` and `sort`
 are the dashboard's own and the list ignores them. Note the list's `department` is a different
 filter (lead OR supporting department); the dashboard counts by lead department only.
 """
@@ -47,6 +48,14 @@ class DashboardFilterSet(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = ["pillar", "lead_department", "status", "period"]
+
+    def __init__(self, *args, portfolio=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if portfolio is not None:
+            # Only the chosen portfolio's pillars can be picked (another's is refused).
+            self.filters["pillar"].queryset = Pillar.objects.filter(portfolio=portfolio).order_by(
+                "number"
+            )
 
     def keep(self, queryset, name, value):
         """Leave the proposals alone: the period only moves the comparison date."""

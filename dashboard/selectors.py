@@ -1,9 +1,14 @@
 """Read the whole portfolio's figures in a fixed number of SQL queries, whatever its size.
 
+Everything is scoped to one portfolio: its proposals, its meetings (the "last meeting" is the
+portfolio's own), the follow-ups of its meetings and its pillars.
+
 The state of each proposal at the comparison moment (the start of the last review meeting's day,
-or N days ago) is derived from StatusUpdate.previous_*: the first update after that moment holds
-the state before it. Only proposals updated since then are read row by row; everything else is
-aggregated in PostgreSQL.
+or N days ago) is derived from the status history, never from when rows were loaded:
+StatusUpdate.previous_* of the first update after that moment holds the state before it, and a
+proposal counts as new only if the city first knew it (Proposal.known_since, the article's or
+the report's date) after the comparison day. Only proposals updated since then are read row by
+row; everything else is aggregated in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from projects.models import (
     Confidence,
     DataSource,
     Pillar,
+    Portfolio,
     ProposalStatus,
     StatusUpdate,
 )
@@ -25,12 +31,14 @@ from reviews.models import ActionState, FollowUpAction, MeetingState, ReviewMeet
 
 from .data import (
     ACTIVE_EXCLUDED,
-    DONE_STATUSES,
     LIST_LIMIT,
     TREND_MONTHS,
     Dashboard,
     Figure,
+    Measures,
+    PillarMeasures,
     ProposalChange,
+    ratio,
 )
 from .filters import DashboardFilterSet
 from .followups import (
@@ -48,13 +56,15 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _meetings(today):
-    """Return (last meeting held on or before today, next meeting after today) in one query."""
-    last = ReviewMeeting.objects.filter(held_on__lte=today).order_by("-held_on", "-id")
-    upcoming = ReviewMeeting.objects.filter(held_on__gt=today).exclude(state=MeetingState.CLOSED)
+def _meetings(today, portfolio):
+    """Return the portfolio's (last meeting held on or before today, next meeting after today)
+    in one query."""
+    meetings = ReviewMeeting.objects.filter(portfolio=portfolio)
+    last = meetings.filter(held_on__lte=today).order_by("-held_on", "-id")
+    upcoming = meetings.filter(held_on__gt=today).exclude(state=MeetingState.CLOSED)
     upcoming = upcoming.order_by("held_on", "id")
     both = list(
-        ReviewMeeting.objects.filter(
+        meetings.filter(
             Q(pk=Subquery(last.values("pk")[:1])) | Q(pk=Subquery(upcoming.values("pk")[:1]))
         )
     )
@@ -80,9 +90,10 @@ def _proposal_totals(proposals, stale_cutoff):
     return proposals.order_by().aggregate(**aggregates)
 
 
-def _changed_rows(proposals, since_at):
+def _changed_rows(proposals, since, since_at):
     """Return (updated, new): per proposal updated since `since_at`, its first update then and
-    how many it got; and the proposals registered since then with no earlier update.
+    how many it got; and the proposals the city first knew after the day `since` (their
+    `known_since`, not when their row was loaded) with no earlier update.
 
     Two queries driven by the indexed dates, so their cost follows the number of changes, not
     the portfolio's size.
@@ -113,7 +124,7 @@ def _changed_rows(proposals, since_at):
         )
     )
     new = list(
-        proposals.filter(created_at__gte=since_at)
+        proposals.filter(known_since__gt=since)
         .exclude(
             Exists(StatusUpdate.objects.filter(proposal=OuterRef("pk"), created_at__lt=since_at))
         )
@@ -182,28 +193,34 @@ def _baseline(totals, changed, since_at):
     return status_counts, confidence_counts, base_status, base_total, base_progress, changes
 
 
-def _ratio(part, whole):
-    return round(100 * part / whole, 1) if whole else 0.0
-
-
 def _figures(total, status_counts, progress_sum, base, action_totals):
-    """Build the headline figures; `base` is None when there is nothing to compare with."""
-    done = sum(status_counts[s] for s in DONE_STATUSES)
+    """Build the headline figures; `base` is None when there is nothing to compare with.
+
+    A rate over no proposal is None (shown as "–"), never 0."""
+    now = Measures.of(status_counts, progress_sum)
     on_track = status_counts[ProposalStatus.ON_TRACK]
-    avg = round(progress_sum / total, 1) if total else 0.0
     if base is None:
-        b_total = b_done = b_on_track = b_avg = b_open = b_overdue = None
+        then = Measures(0, 0, 0, 0)
+        b_total = b_on_track = b_open = b_overdue = None
     else:
         b_status, b_total, b_progress = base
-        b_done = _ratio(sum(b_status[s] for s in DONE_STATUSES), b_total)
-        b_on_track = _ratio(b_status[ProposalStatus.ON_TRACK], b_total)
-        b_avg = round(b_progress / b_total, 1) if b_total else 0.0
+        then = Measures.of(b_status, b_progress)
+        b_on_track = ratio(b_status[ProposalStatus.ON_TRACK], b_total)
         b_open, b_overdue = action_totals["base_open"], action_totals["base_overdue"]
+    compare = base is not None
     return [
         Figure("total", total, b_total),
-        Figure("done_rate", _ratio(done, total), b_done, percent=True),
-        Figure("on_track_rate", _ratio(on_track, total), b_on_track, percent=True),
-        Figure("avg_progress", avg, b_avg, percent=True),
+        Figure(
+            "implementation_rate",
+            now.implementation_rate,
+            then.implementation_rate if compare else None,
+            percent=True,
+        ),
+        Figure("done_rate", now.done_rate, then.done_rate if compare else None, percent=True),
+        Figure("on_track_rate", ratio(on_track, total), b_on_track, percent=True),
+        Figure(
+            "avg_progress", now.avg_progress, then.avg_progress if compare else None, percent=True
+        ),
         Figure("actions_open", action_totals["open"], b_open),
         Figure("actions_overdue", action_totals["overdue"], b_overdue),
     ]
@@ -238,30 +255,54 @@ def _trend(proposals, total, progress_sum, today):
     return points
 
 
-def _pillar_matrix(proposals, filterset):
+def _pillar_matrix(proposals, filterset, portfolio):
+    """Return the pillar × status matrix and each pillar's measures (two queries)."""
     counts: dict[int | None, dict[str, int]] = {}
+    progress: dict[int | None, int] = {}
     for row in (
-        proposals.order_by().values("pillar_id", "status").annotate(n=Count("id")).order_by()
+        proposals.order_by()
+        .values("pillar_id", "status")
+        .annotate(n=Count("id"), p=Coalesce(Sum("progress"), 0))
+        .order_by()
     ):
         counts.setdefault(row["pillar_id"], {})[row["status"]] = row["n"]
+        progress[row["pillar_id"]] = progress.get(row["pillar_id"], 0) + row["p"]
     chosen = filterset.value("pillar")
-    pillars = [chosen] if chosen else list(Pillar.objects.order_by("portfolio", "number"))
-    matrix = []
-    for pillar in pillars:
-        cells = counts.get(pillar.pk, {})
-        matrix.append((pillar, cells, sum(cells.values())))
-    if None in counts:
-        matrix.append((None, counts[None], sum(counts[None].values())))
-    return matrix
+    pillars = (
+        [chosen] if chosen else list(Pillar.objects.filter(portfolio=portfolio).order_by("number"))
+    )
+    keys = [pillar.pk for pillar in pillars] + ([None] if None in counts else [])
+    by_pk = {pillar.pk: pillar for pillar in pillars}
+    matrix, measures = [], []
+    for key in keys:
+        cells = counts.get(key, {})
+        matrix.append((by_pk.get(key), cells, sum(cells.values())))
+        measures.append(PillarMeasures(by_pk.get(key), Measures.of(cells, progress.get(key, 0))))
+    return matrix, measures
+
+
+def _loaded_total(portfolio, filterset, filtered_total) -> int:
+    """The portfolio's proposals loaded now, whatever the filters (one query when filtered)."""
+    if not any(filterset.value(k) for k in ("pillar", "lead_department", "status")):
+        return filtered_total
+    return portfolio.proposals.count() if portfolio else 0
 
 
 def dashboard_build(
-    *, filterset: DashboardFilterSet, today: datetime.date, stale_days: int, sort: str = ""
+    *,
+    portfolio: Portfolio | None,
+    filterset: DashboardFilterSet,
+    today: datetime.date,
+    stale_days: int,
+    sort: str = "",
 ) -> Dashboard:
-    """Compute every figure of the dashboard for the filtered portfolio."""
-    proposals = filterset.qs
-    actions = filterset.actions(FollowUpAction.objects.all())
-    last_meeting, next_meeting = _meetings(today)
+    """Compute every figure of the dashboard for one portfolio, filtered.
+
+    Nothing outside `portfolio` counts: the filterset's proposals are narrowed to it, and the
+    meetings, follow-ups and pillars read are its own."""
+    proposals = filterset.qs.filter(portfolio=portfolio)
+    actions = filterset.actions(FollowUpAction.objects.filter(meeting__portfolio=portfolio))
+    last_meeting, next_meeting = _meetings(today, portfolio)
     period = filterset.value("period")
     if period:
         since, since_meeting = today - datetime.timedelta(days=int(period)), None
@@ -272,7 +313,7 @@ def dashboard_build(
     stale_cutoff = timezone.now() - datetime.timedelta(days=stale_days)
 
     totals = _proposal_totals(proposals, stale_cutoff)
-    changed = _changed_rows(proposals, since_at) if since_at else ([], [])
+    changed = _changed_rows(proposals, since, since_at) if since_at else ([], [])
     status_counts, conf_counts, base_status, base_total, base_progress, changes = _baseline(
         totals, changed, since_at
     )
@@ -282,6 +323,12 @@ def dashboard_build(
     existing = [c for c in changes if not c.is_new]
     status_changes = [c for c in existing if c.status != c.base_status]
     confidence_changes = [c for c in existing if c.confidence != c.base_confidence]
+    changed_now = [
+        c
+        for c in existing
+        if (c.status, c.confidence, c.progress)
+        != (c.base_status, c.base_confidence, c.base_progress)
+    ]
     confidence_down = [
         c
         for c in confidence_changes
@@ -306,6 +353,7 @@ def dashboard_build(
         else []
     )
     departments, department_sort = departments_table(actions, today, sort)
+    matrix, pillar_measures = _pillar_matrix(proposals, filterset, portfolio)
     upcoming = list(
         actions.open()
         .filter(
@@ -326,7 +374,8 @@ def dashboard_build(
         base_status_counts=base_status if since else None,
         figures=figures,
         confidence_counts=conf_counts,
-        pillars=_pillar_matrix(proposals, filterset),
+        pillars=matrix,
+        pillar_measures=pillar_measures,
         status_changes=status_changes,
         confidence_changes=confidence_changes,
         confidence_down=confidence_down,
@@ -352,4 +401,9 @@ def dashboard_build(
         upcoming_count=follow_ups["upcoming"],
         trend=_trend(proposals, totals["total"], totals["progress_sum"], today),
         demo_count=totals["demo"],
+        portfolio=portfolio,
+        measures=Measures.of(status_counts, totals["progress_sum"]),
+        loaded_total=_loaded_total(portfolio, filterset, totals["total"]),
+        stated_total=portfolio.stated_total if portfolio else None,
+        changed=changed_now,
     )

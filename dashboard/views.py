@@ -17,6 +17,8 @@ from core.guards import PermissionRequiredMixin, permission_required
 from projects.filters import ProposalFilterSet
 from projects.models import Proposal
 from projects.permissions import proposals_editable_by
+from projects.portfolios import PARAM as PORTFOLIO_PARAM
+from projects.portfolios import portfolio_for_request
 from reviews.models import FollowUpAction
 from reviews.permissions import actions_completable_by
 from reviews.selectors import unread_notification_count
@@ -40,13 +42,25 @@ def home(request):
 
 
 def _params(request) -> list[tuple[str, str]]:
-    """Return the dashboard's own query parameters, in a stable order, blanks dropped."""
-    return [(k, v) for k in PARAMS for v in request.GET.getlist(k) if v.strip()]
+    """Return the dashboard's query parameters, in a stable order, blanks dropped; the
+    request's portfolio first, so every link, download and cache key names it."""
+    portfolio = portfolio_for_request(request)
+    own = [(k, v) for k in PARAMS for v in request.GET.getlist(k) if v.strip()]
+    return ([(PORTFOLIO_PARAM, str(portfolio.pk))] if portfolio else []) + own
+
+
+def _filterset(request):
+    return DashboardFilterSet(
+        request.GET or None,
+        queryset=Proposal.objects.all(),
+        portfolio=portfolio_for_request(request),
+    )
 
 
 def _build(request, params):
-    filterset = DashboardFilterSet(request.GET or None, queryset=Proposal.objects.all())
+    filterset = _filterset(request)
     dashboard = dashboard_build(
+        portfolio=portfolio_for_request(request),
         filterset=filterset,
         today=timezone.localdate(),
         stale_days=settings.GP_STALE_DAYS,
@@ -63,7 +77,8 @@ def _ids(filterset):
 @require_GET
 @permission_required(can_view_dashboard)
 def dashboard(request):
-    """Show the whole portfolio on one screen; the body is cached per portfolio version."""
+    """Show the chosen portfolio on one screen; the body is cached per portfolio version and
+    per portfolio (its pk is one of the key's parameters)."""
     params = _params(request)
     key = cache.cache_key(
         version=cache.portfolio_version(request),
@@ -130,7 +145,12 @@ def briefing_pdf(request):
 @permission_required(can_view_dashboard)
 def proposals_xlsx(request):
     """Download the proposal list, filtered exactly as the proposal list page filters it."""
-    filterset = ProposalFilterSet(request.GET or None, queryset=Proposal.objects.all())
+    portfolio = portfolio_for_request(request)
+    filterset = ProposalFilterSet(
+        request.GET or None,
+        queryset=Proposal.objects.filter(portfolio=portfolio),
+        portfolio=portfolio,
+    )
     proposals = filterset.qs.with_list_relations().order_by("management_no")
     name = f"proposals-{timezone.localdate():%Y%m%d}.xlsx"
     return _download(exports.proposals_xlsx(proposals), XLSX, name)
@@ -140,9 +160,11 @@ def proposals_xlsx(request):
 @permission_required(can_view_dashboard)
 def actions_xlsx(request):
     """Download the follow-up actions under the dashboard's filters."""
-    filterset = DashboardFilterSet(request.GET or None, queryset=Proposal.objects.all())
+    filterset = _filterset(request)
     actions = filterset.actions(
-        FollowUpAction.objects.select_related("meeting", "proposal", "owner_department")
+        FollowUpAction.objects.filter(
+            meeting__portfolio=portfolio_for_request(request)
+        ).select_related("meeting", "proposal", "owner_department")
     ).order_by("due_date", "id")
     name = f"follow-ups-{timezone.localdate():%Y%m%d}.xlsx"
     return _download(exports.actions_xlsx(actions, today=timezone.localdate()), XLSX, name)
@@ -164,20 +186,26 @@ class MyDepartmentView(PermissionRequiredMixin, TemplateView):
         user = self.request.user
         department = user.department
         today = timezone.localdate()
-        proposals = list(proposals_editable_by(user, Proposal.objects.with_list_relations()))
+        portfolio = portfolio_for_request(self.request)
+        in_portfolio = Proposal.objects.filter(portfolio=portfolio)
+        proposals = list(proposals_editable_by(user, in_portfolio.with_list_relations()))
         actions = list(
             actions_completable_by(
-                user, FollowUpAction.objects.open().filter(owner_department=department)
+                user,
+                FollowUpAction.objects.open().filter(
+                    owner_department=department, meeting__portfolio=portfolio
+                ),
             )
             .select_related("meeting", "proposal")
             .order_by(F("due_date").asc(nulls_last=True), "id")
         )
         supported = (
-            Proposal.objects.filter(supporting_departments=department)
+            in_portfolio.filter(supporting_departments=department)
             .select_related("lead_department")
             .order_by("management_no")
         )
         context.update(
+            portfolio=portfolio,
             department=department,
             proposals=proposals,
             actions=actions,

@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gwangyang_portfolio.context_processors.site",
+                "projects.context_processors.portfolio_switcher",
                 "reviews.context_processors.notifications",
             ],
         },

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView
 
 from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, permission_required
+from projects.portfolios import portfolio_for_request
 
 from . import tasks
 from .forms import ImportApplyForm, ImportUploadForm
@@ -40,11 +41,17 @@ class ImportStartView(PermissionRequiredMixin, FormView):
 
     permission = staticmethod(can_import)
 
+    def get_initial(self):
+        # The header's portfolio (projects.portfolios): a report is imported into the one chosen.
+        return {**super().get_initial(), "portfolio": portfolio_for_request(self.request)}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["runs"] = ImportRun.objects.select_related("created_by").defer(
-            "content", "preview"
-        )[:RECENT_RUNS]
+        context["runs"] = (
+            ImportRun.objects.filter(portfolio=portfolio_for_request(self.request))
+            .select_related("created_by")
+            .defer("content", "preview")[:RECENT_RUNS]
+        )
         return context
 
     def form_valid(self, form):

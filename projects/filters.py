@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Confidence, Department, Pillar, Proposal, ProposalStatus
+from .models import Confidence, Department, Pillar, Portfolio, Proposal, ProposalStatus
 
 # (model field, URL parameter, label) of every sort order of the proposal list.
 ORDERING = (
@@ -31,6 +31,17 @@ def ordering_choices() -> list:
 
 
 class ProposalFilterSet(django_filters.FilterSet):
+    """The list's filters, within one portfolio.
+
+    `portfolio` is the request's portfolio (`projects.portfolios`): the view passes it, and the
+    form's field shows it; there is no "all portfolios" choice, so one portfolio's figures never
+    mix with another's. Pillars offered are that portfolio's.
+    """
+
+    # Its choices are the portfolios the request already read (no query of its own).
+    portfolio = django_filters.ChoiceFilter(
+        label=_("사업군"), choices=[], empty_label=None, method="filter_portfolio"
+    )
     q = django_filters.CharFilter(
         label=_("검색어"),
         method="search",
@@ -76,6 +87,7 @@ class ProposalFilterSet(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = [
+            "portfolio",
             "q",
             "pillar",
             "department",
@@ -84,6 +96,27 @@ class ProposalFilterSet(django_filters.FilterSet):
             "confidence",
             "stale_days",
         ]
+
+    def __init__(
+        self,
+        data=None,
+        *args,
+        portfolio: Portfolio | None = None,
+        portfolios: list[Portfolio] | None = None,
+        **kwargs,
+    ):
+        if portfolio is not None:
+            # The request's portfolio wins over a missing or unknown ?portfolio= value.
+            data = data.copy() if data is not None else {}
+            data["portfolio"] = str(portfolio.pk)
+        super().__init__(data, *args, **kwargs)
+        if portfolio is not None:
+            self.filters["pillar"].queryset = Pillar.objects.filter(portfolio=portfolio)
+        shown = portfolios or ([portfolio] if portfolio is not None else [])
+        self.filters["portfolio"].extra["choices"] = [(str(p.pk), str(p)) for p in shown]
+
+    def filter_portfolio(self, queryset, name, value):
+        return queryset.filter(portfolio_id=int(value)) if value else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -84,6 +84,14 @@ class Portfolio(models.Model):
     year = models.PositiveSmallIntegerField(_("연도"))
     source = models.CharField(_("출처"), max_length=300, blank=True)
     description = models.TextField(_("설명"), blank=True)
+    # How many proposals the source says the portfolio holds (e.g. the article's 35); while
+    # fewer are loaded, the dashboard says so and states every rate's denominator.
+    stated_total = models.PositiveIntegerField(
+        _("출처상 전체 사업 수"),
+        null=True,
+        blank=True,
+        help_text=_("출처가 밝힌 이 사업군의 전체 사업 수입니다(모르면 비워 둡니다)."),
+    )
 
     class Meta:
         verbose_name = _("사업군")
@@ -228,6 +236,14 @@ class Proposal(models.Model):
         _("진척률(%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     last_update_at = models.DateTimeField(_("최근 현황 갱신"), null=True, blank=True)
+    # When the city first knew the proposal (the article's or the report's date, else the day it
+    # was registered): "new since the last meeting" is decided by this, never by created_at.
+    known_since = models.DateField(
+        _("파악일"),
+        default=timezone.localdate,
+        db_index=True,
+        help_text=_("시가 이 사업을 처음 알게 된 날(기사·보고서 기준일, 없으면 등록일)입니다."),
+    )
     # Optimistic lock: every change of state bumps it; a save with an old version is refused.
     version = models.PositiveIntegerField(_("버전"), default=1)
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)

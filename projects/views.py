@@ -23,16 +23,26 @@ from .filters import ProposalFilterSet
 from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_stored_values
 from .history import changes_since, proposal_audit
 from .models import Proposal
+from .portfolios import portfolio_choice
 from .services import proposal_comment_add, proposal_update_status
 
 
 class ProposalListView(FilterView):
+    """The proposals of the request's portfolio (`projects.portfolios`), filtered."""
+
     filterset_class = ProposalFilterSet
     template_name = "projects/proposal_list.html"
     paginate_by = 25
 
     def get_queryset(self):
-        return Proposal.objects.with_list_relations()
+        return Proposal.objects.filter(portfolio=self.portfolio).with_list_relations()
+
+    def get_filterset_kwargs(self, filterset_class):
+        choice = portfolio_choice(self.request)
+        self.portfolio = choice.current
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs.update(portfolio=self.portfolio, portfolios=choice.choices)
+        return kwargs
 
 
 class ProposalDetailView(DetailView):

@@ -37,7 +37,8 @@ class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
 
     def __init__(self, *args, portfolio: Portfolio, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["portfolio"].queryset = Portfolio.objects.all()
+        # A meeting is planned for the portfolio chosen in the header, never another one.
+        self.fields["portfolio"].queryset = Portfolio.objects.filter(pk=portfolio.pk)
         self.fields["chair"].queryset = User.objects.filter(role=Role.DEPUTY_MAYOR, is_active=True)
         self.fields["attending_departments"].queryset = Department.objects.order_by("name")
         self.fields["proposals"].queryset = (

@@ -29,3 +29,9 @@ def trend_class(value, reverse=False):
     if not value:
         return "flat"
     return "up" if value > 0 else "down"
+
+
+@register.filter
+def rate(value) -> str:
+    """A percentage to 0.1, or "–" for a rate over no proposal (never a division by zero)."""
+    return "–" if value is None else f"{value}%"

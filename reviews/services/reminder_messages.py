@@ -125,32 +125,48 @@ def _close_text(reminder: Reminder) -> tuple[str, str]:
 
 
 def _digest_text(today: datetime.date) -> tuple[str, str]:
+    """The weekly digest, one section per portfolio: its departments' follow-ups completed in
+    the last 7 days and overdue now, then its overdue follow-ups (portfolios never mix)."""
     week_ago = timezone.now() - datetime.timedelta(days=7)
     rows = (
-        Department.objects.annotate(
-            done=Count(
-                "actions",
-                filter=Q(actions__state=ActionState.DONE, actions__completed_at__gte=week_ago),
-            ),
-            overdue=Count(
-                "actions",
-                filter=FollowUpActionQuerySet.overdue_q(today, prefix="actions__"),
-            ),
+        FollowUpAction.objects.filter(owner_department__isnull=False)
+        .values("meeting__portfolio_id", "meeting__portfolio__name", "owner_department__name")
+        .annotate(
+            done=Count("id", filter=Q(state=ActionState.DONE, completed_at__gte=week_ago)),
+            overdue=Count("id", filter=FollowUpActionQuerySet.overdue_q(today)),
         )
         .filter(Q(done__gt=0) | Q(overdue__gt=0))
-        .order_by("-overdue", "name")
+        .order_by("meeting__portfolio__name", "meeting__portfolio_id", "-overdue")
     )
+    overdue = list(
+        FollowUpAction.objects.overdue(today)
+        .select_related("owner_department", "meeting__portfolio")
+        .order_by("meeting__portfolio__name", "meeting__portfolio_id", "due_date", "id")[:50]
+    )
+    sections: dict[int, tuple[str, list, list]] = {}
+    for row in rows:
+        section = sections.setdefault(
+            row["meeting__portfolio_id"], (row["meeting__portfolio__name"], [], [])
+        )
+        section[1].append(row)
+    for action in overdue:
+        portfolio = action.meeting.portfolio
+        sections.setdefault(portfolio.pk, (portfolio.name, [], []))[2].append(action)
     subject = _("주간 후속조치 요약 (%(date)s)") % {"date": today.isoformat()}
-    lines = [subject, "", _("부서별 지난 7일 완료 / 기한 경과(진행 중)")]
-    lines += [
-        _("- %(dept)s: 완료 %(done)s건, 기한 경과 %(overdue)s건")
-        % {"dept": d.name, "done": d.done, "overdue": d.overdue}
-        for d in rows
-    ] or [_("(완료·지연 건이 없습니다.)")]
-    overdue = FollowUpAction.objects.overdue(today).select_related("owner_department")[:50]
-    if overdue:
-        lines += ["", _("기한 경과 후속조치(최대 50건):")]
-        lines += [_action_line(a) for a in overdue]
+    lines = [subject]
+    if not sections:
+        lines += ["", _("(완료·지연 건이 없습니다.)")]
+    for name, departments, actions in sections.values():
+        lines += ["", _("■ 사업군: %(name)s") % {"name": name}]
+        lines += [_("부서별 지난 7일 완료 / 기한 경과(진행 중)")]
+        lines += [
+            _("- %(dept)s: 완료 %(done)s건, 기한 경과 %(overdue)s건")
+            % {"dept": r["owner_department__name"], "done": r["done"], "overdue": r["overdue"]}
+            for r in sorted(departments, key=lambda r: (-r["overdue"], r["owner_department__name"]))
+        ] or [_("(완료·지연 건이 없습니다.)")]
+        if actions:
+            lines += ["", _("기한 경과 후속조치(최대 50건):")]
+            lines += [_action_line(a) for a in actions]
     return subject, "\n".join(lines)
 
 

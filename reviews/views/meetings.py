@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import ensure_permitted, permission_required
-from projects.models import Portfolio
+from projects.portfolios import portfolio_choice, portfolio_for_request
 
 from .. import services
 from ..forms import (
@@ -36,12 +36,15 @@ _EDIT_CONFLICT = gettext_lazy(
 
 
 class MeetingListView(ListView):
+    """The meetings of the request's portfolio (`projects.portfolios`)."""
+
     template_name = "reviews/reviewmeeting_list.html"
     paginate_by = 25
 
     def get_queryset(self):
         return (
-            ReviewMeeting.objects.select_related("chair")
+            ReviewMeeting.objects.filter(portfolio=portfolio_for_request(self.request))
+            .select_related("chair")
             .order_by("-held_on", "-pk")
             .annotate(
                 review_count=Count("reviews", distinct=True),
@@ -85,8 +88,9 @@ class MeetingDetailView(DetailView):
 
 @permission_required(can_manage_meetings)
 def meeting_plan(request):
-    """Plan a meeting; the agenda is pre-filled with stale, at-risk and carried-over proposals."""
-    portfolio = Portfolio.objects.order_by("-year", "pk").first()
+    """Plan a meeting of the request's portfolio (the header's choice, `?portfolio=`); the
+    agenda is pre-filled with its stale, at-risk and carried-over proposals."""
+    portfolio = portfolio_for_request(request)
     if portfolio is None:
         raise PermissionDenied
     suggestions = agenda_suggestions(portfolio)
@@ -121,7 +125,13 @@ def meeting_plan(request):
     return render(
         request,
         "reviews/reviewmeeting_form.html",
-        {"form": form, "reasons": reasons, "suggestion_count": len(reasons)},
+        {
+            "form": form,
+            "reasons": reasons,
+            "suggestion_count": len(reasons),
+            "portfolio": portfolio,
+            "portfolio_choice": portfolio_choice(request),
+        },
     )
 
 

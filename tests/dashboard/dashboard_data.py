@@ -71,9 +71,10 @@ def known_portfolio() -> Known:
     p2 = ProposalFactory(portfolio=portfolio, pillar=p_one, lead_department=dept_b, title="둘")
     p3 = ProposalFactory(portfolio=portfolio, pillar=p_two, lead_department=dept_a, title="셋")
     p4 = ProposalFactory(portfolio=portfolio, pillar=p_two, lead_department=dept_b, title="넷")
-    # p1–p3 were registered long before the last meeting; p4 only now.
+    # p1–p3 were known (and registered) long before the last meeting; p4 only now.
     Proposal.objects.filter(pk__in=[p1.pk, p2.pk, p3.pk]).update(
-        created_at=at(since - datetime.timedelta(days=40))
+        created_at=at(since - datetime.timedelta(days=40)),
+        known_since=since - datetime.timedelta(days=40),
     )
     before, after = since - datetime.timedelta(days=5), since + datetime.timedelta(days=2)
     update(p1, head, before, ProposalStatus.ON_TRACK, 40, 4)

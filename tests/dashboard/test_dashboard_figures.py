@@ -8,14 +8,21 @@ from django.utils import timezone
 from dashboard.filters import DashboardFilterSet
 from dashboard.selectors import dashboard_build
 from projects.models import Proposal, ProposalStatus
+from projects.portfolios import newest_portfolio
 from tests.dashboard.dashboard_data import known_portfolio
 
 pytestmark = pytest.mark.django_db
 
 
-def build(data=None, today=None):
-    filterset = DashboardFilterSet(data, queryset=Proposal.objects.all())
-    return dashboard_build(filterset=filterset, today=today or timezone.localdate(), stale_days=30)
+def build(data=None, today=None, portfolio=None):
+    portfolio = portfolio or newest_portfolio()
+    filterset = DashboardFilterSet(data, queryset=Proposal.objects.all(), portfolio=portfolio)
+    return dashboard_build(
+        portfolio=portfolio,
+        filterset=filterset,
+        today=today or timezone.localdate(),
+        stale_days=30,
+    )
 
 
 def figures(dashboard):
@@ -28,6 +35,7 @@ def test_headline_figures_and_their_change_since_the_last_meeting():
     d = build()
     assert figures(d) == {
         "total": (4, 3, 1),
+        "implementation_rate": (50.0, 66.7, -16.7),
         "done_rate": (25.0, 33.3, -8.3),
         "on_track_rate": (25.0, 33.3, -8.3),
         "avg_progress": (42.5, 46.7, -4.2),

@@ -62,10 +62,10 @@ def test_matrix_cells_link_to_the_filtered_proposal_list(client, deputy):
     client.force_login(deputy)
     html = client.get(URL).content.decode()
     one, two = known.pillars
-    base = reverse("projects:proposal_list")
-    assert f'href="{base}?pillar={one.pk}&amp;status=partial"' in html
-    assert f'href="{base}?pillar={two.pk}&amp;status=on_track"' in html
-    assert f'href="{base}?status=done"' in html
+    base = reverse("projects:proposal_list") + f"?portfolio={one.portfolio_id}"
+    assert f'href="{base}&amp;pillar={one.pk}&amp;status=partial"' in html
+    assert f'href="{base}&amp;pillar={two.pk}&amp;status=on_track"' in html
+    assert f'href="{base}&amp;status=done"' in html
 
 
 def test_departments_link_to_their_proposals(client, deputy):
@@ -73,9 +73,9 @@ def test_departments_link_to_their_proposals(client, deputy):
     known = known_portfolio()
     client.force_login(deputy)
     html = client.get(URL).content.decode()
-    base = reverse("projects:proposal_list")
+    base = reverse("projects:proposal_list") + f"?portfolio={known.pillars[0].portfolio_id}"
     for dept in known.departments:
-        assert f'href="{base}?lead_department={dept.pk}"' in html
+        assert f'href="{base}&amp;lead_department={dept.pk}"' in html
 
 
 def test_filters_stay_in_the_url(client, deputy):
@@ -87,10 +87,13 @@ def test_filters_stay_in_the_url(client, deputy):
     html = response.content.decode()
     assert f'<option value="{one.pk}" selected>' in html
     assert 'value="partial" id="id_status_2" checked' in html
-    query = f"pillar={one.pk}&amp;status=partial&amp;status=done&amp;period=30"
+    query = (
+        f"portfolio={one.portfolio_id}&amp;pillar={one.pk}&amp;status=partial&amp;status=done"
+        "&amp;period=30"
+    )
     assert f"{reverse('dashboard:briefing_pdf')}?{query}" in html
     assert f"?{query}&amp;sort=-open" in html
-    assert "전체 사업" in html
+    assert "등록 사업" in html
 
 
 def test_sort_links_toggle_and_mark_the_sorted_column(client, deputy):
@@ -98,7 +101,8 @@ def test_sort_links_toggle_and_mark_the_sorted_column(client, deputy):
     known_portfolio()
     client.force_login(deputy)
     html = client.get(URL, {"sort": "-open"}).content.decode()
-    assert 'aria-sort="descending"><a href="?sort=open">' in html
+    assert 'aria-sort="descending"><a href="?portfolio=' in html
+    assert '&amp;sort=open">' in html
     html = client.get(URL, {"sort": "department"}).content.decode()
     assert html.index("가부서") < html.index("나부서")
     html = client.get(URL, {"sort": "-department"}).content.decode()
@@ -123,7 +127,7 @@ def test_a_status_update_shows_on_the_next_load(client, deputy):
     known = known_portfolio()
     client.force_login(deputy)
     first = client.get(URL).content.decode()
-    assert "25.0%" in first
+    assert "25.0%" in _figure(first, "done_rate")
     p4 = known.proposals[3]
     p4.refresh_from_db()
     proposal_update_status(
@@ -135,7 +139,14 @@ def test_a_status_update_shows_on_the_next_load(client, deputy):
         confidence=5,
     )
     second = client.get(URL).content.decode()
-    assert "50.0%" in second  # 완료율: 2 of 4
+    assert "50.0%" in _figure(second, "done_rate")  # 완료율: 2 of 4
+    assert "75.0%" in _figure(second, "implementation_rate")  # 이행률: 3 of 4
+
+
+def _figure(html: str, key: str) -> str:
+    """The text of one headline figure's box."""
+    start = html.index(f'class="figure figure-{key}"')
+    return html[start : html.index("</li>", start)]
 
 
 def test_cached_page_follows_the_reader_and_their_unread_count(client):

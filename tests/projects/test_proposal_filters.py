@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from projects.filters import ProposalFilterSet
 from projects.models import Proposal
-from tests.factories import DepartmentFactory, PillarFactory, ProposalFactory, UserFactory
+from tests.factories import (
+    DepartmentFactory,
+    PillarFactory,
+    PortfolioFactory,
+    ProposalFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +111,29 @@ def test_list_page_renders_the_filter_form_with_labels(client):
     for label in ("검색어", "전략", "부서(주관·협조)", "추진 신뢰도", "N일 이상 미갱신", "정렬"):
         assert label in html
     assert "<legend>추진 상태</legend>" in html
+
+
+def test_the_list_shows_one_portfolio_and_its_filter_chooses_it(client):
+    """The list holds the request's portfolio only (the newest by default, ?portfolio=
+    otherwise); the form's 사업군 field offers every portfolio, with no "all" choice, and the
+    pillar filter offers the chosen portfolio's pillars only."""
+    first = ProposalFactory(title="미래 신성장 사업")
+    pledges = PortfolioFactory(code="pledges", name="민선8기 공약", year=2030)
+    pledge_pillar = PillarFactory(portfolio=pledges)
+    pledge = ProposalFactory(portfolio=pledges, pillar=pledge_pillar, title="공약 사업")
+    client.force_login(UserFactory())
+    url = reverse("projects:proposal_list")
+    response = client.get(url)
+    assert list(response.context["object_list"]) == [pledge]
+    form = response.context["filter"].form
+    assert [c[0] for c in form.fields["portfolio"].choices] == [
+        str(pledges.pk),
+        str(first.portfolio_id),
+    ]
+    assert list(form.fields["pillar"].queryset) == [pledge_pillar]
+    response = client.get(url, {"portfolio": first.portfolio_id})
+    assert list(response.context["object_list"]) == [first]
+    # Another portfolio's pillar is refused, not silently mixed in.
+    response = client.get(url, {"portfolio": first.portfolio_id, "pillar": pledge_pillar.pk})
+    assert list(response.context["object_list"]) == []
+    assert response.context["filter"].errors

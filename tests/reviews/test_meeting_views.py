@@ -269,3 +269,49 @@ def test_open_actions_of_the_previous_meeting_are_shown_as_carried_over(client, 
     assert list(response.context["carried_over"]) == [open_action]
     assert "부처 동향 파악 계속" in response.content.decode()
     assert "끝난 일" not in response.content.decode()
+
+
+def test_planning_uses_the_chosen_portfolio_not_the_newest(client, planner, deputy):
+    """With a newer portfolio present, ?portfolio= plans a meeting of the chosen one: its
+    proposals only are offered, and the meeting is saved under it."""
+    first = PortfolioFactory()
+    mine = ProposalFactory(portfolio=first, last_update_at=None)
+    pledges = PortfolioFactory(code="pledges", name="민선8기 공약", year=first.year + 5)
+    theirs = ProposalFactory(portfolio=pledges, last_update_at=None)
+    client.force_login(planner)
+    url = reverse("reviews:meeting_plan")
+    # No choice yet: the newest portfolio.
+    response = client.get(url)
+    assert list(response.context["form"].fields["proposals"].queryset) == [theirs]
+    response = client.get(url, {"portfolio": first.pk})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.fields["proposals"].queryset) == [mine]
+    assert form.initial["portfolio"] == first and set(form.initial["proposals"]) == {mine.pk}
+    assert list(form.fields["portfolio"].queryset) == [first]
+    response = client.post(
+        f"{url}?portfolio={first.pk}",
+        {
+            "portfolio": first.pk,
+            "title": "미래 신성장 점검",
+            "held_on": "2026-07-20",
+            "chair": deputy.pk,
+            "proposals": [mine.pk],
+        },
+    )
+    meeting = ReviewMeeting.objects.get(title="미래 신성장 점검")
+    assert response.status_code == 302 and meeting.portfolio == first
+    # Another portfolio's proposal cannot be put on the agenda.
+    response = client.post(
+        f"{url}?portfolio={first.pk}",
+        {
+            "portfolio": first.pk,
+            "title": "섞인 보고회",
+            "held_on": "2026-07-21",
+            "proposals": [theirs.pk],
+        },
+    )
+    assert response.status_code == 200 and not ReviewMeeting.objects.filter(title="섞인 보고회")
+    # The meeting list is the chosen portfolio's (remembered from the plan page's URL).
+    listed = client.get(reverse("reviews:meeting_list")).context["object_list"]
+    assert [m.portfolio_id for m in listed] == [first.pk]
