@@ -56,7 +56,9 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return self.STATE_FIELDS
+            # A proposal typed in here is known from today (the field's default); imports and
+            # the seed date theirs by their source.
+            return (*self.STATE_FIELDS, "known_since")
         editable = {*PROPOSAL_EDITABLE_FIELDS, "supporting_departments"}
         return tuple(
             f.name
