@@ -4,6 +4,7 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -257,9 +258,7 @@ def test_one_proposal_cannot_take_two_rows():
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="한 사업은 한 행에만"):
-        import_run_request_apply(
-            run=run, user=planner, confirm_new_departments=False, links=pairs
-        )
+        import_run_request_apply(run=run, user=planner, confirm_new_departments=False, links=pairs)
     assert ImportRun.objects.get().state == ImportState.READY
 
 
@@ -349,3 +348,66 @@ def test_query_counts_with_links_are_equal_at_35_and_350_rows():
     small, large = phases(26), phases(341)
     assert small == large
     assert max(small) <= 28
+
+
+# --- The browser preview: a tick per link ---------------------------------------------------------
+
+
+def test_the_preview_page_ticks_exact_links_and_applies_the_ticked_ones(client):
+    """The preview shows '기사-01 → GY-01 (같은 사업명)' ticked and the near one unticked;
+    applying takes the ticks as posted (here: the near one too, the exact one not)."""
+    portfolio = seeded()
+    planner = UserFactory(role=Role.PLANNING)
+    client.force_login(planner)
+    upload = SimpleUploadedFile("report.xlsx", xlsx(report_rows()))
+    response = client.post(
+        reverse("imports:import_start"),
+        {
+            "portfolio": portfolio.pk,
+            "file": upload,
+            "data_source": "report",
+            "as_of": "2023-04-30",
+        },
+    )
+    run = ImportRun.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "기사-01 → GY-01</strong>\n          (같은 사업명)" in page
+    assert "(비슷한 사업명, 유사도" in page
+    options = run.preview["links"]
+    exact_index = next(i for i, o in enumerate(options) if o["old"] == "기사-01")
+    near_index = next(i for i, o in enumerate(options) if o["kind"] == NEAR)
+    assert f'value="{exact_index}" form="apply-form" checked' in page
+    assert f'value="{near_index}" form="apply-form">' in page
+    assert run.as_of == datetime.date(2023, 4, 30)
+
+    ticks = [str(i) for i, o in enumerate(options) if o["old"] != "기사-01"]
+    client.post(reverse("imports:import_apply", args=[run.pk]), {"links": ticks})
+
+    run.refresh_from_db()
+    assert run.state == ImportState.APPLIED, run.message
+    assert Proposal.objects.filter(portfolio=portfolio).count() == 36  # 기사-01 not linked
+    assert Proposal.objects.filter(management_no="기사-01").exists()
+    assert ProposalCode.objects.filter(code="기사-08", replaced_by="GY-08").exists()
+    done = client.get(run.get_absolute_url()).content.decode()
+    assert f'value="{near_index}" form="apply-form" checked disabled' in done
+
+
+def test_a_tick_that_links_one_proposal_twice_is_refused_on_the_page(client):
+    """Two ticks for one proposal: 400 with the Korean message, nothing applied."""
+    portfolio = PortfolioFactory()
+    planner = UserFactory(role=Role.PLANNING)
+    client.force_login(planner)
+    Proposal.objects.create(
+        portfolio=portfolio,
+        management_no="M-1",
+        title="항만 연관 산업 실태조사",
+        data_source=DataSource.MANUAL,
+    )
+    rows = [row("R-1", "항만 연관 산업 실태 조사 용역"), row("R-2", "항만 연관산업 실태조사 추진")]
+    run = preview(portfolio, planner, xlsx(rows))
+    response = client.post(reverse("imports:import_apply", args=[run.pk]), {"links": ["0", "1"]})
+    assert response.status_code == 400
+    assert "한 사업은 한 행에만" in response.content.decode()
+    run.refresh_from_db()
+    assert run.state == ImportState.READY
+    assert Proposal.objects.count() == 1
