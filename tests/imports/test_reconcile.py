@@ -411,3 +411,22 @@ def test_a_tick_that_links_one_proposal_twice_is_refused_on_the_page(client):
     run.refresh_from_db()
     assert run.state == ImportState.READY
     assert Proposal.objects.count() == 1
+
+
+def test_a_row_under_a_former_code_updates_the_linked_proposal():
+    """After the link, a file still using 기사-05 reaches the same proposal: nothing is duplicated;
+    a file with both 기사-05 and GY-05 is an error on the old code's row."""
+    portfolio = seeded()
+    planner = UserFactory(role=Role.PLANNING)
+    apply(preview(portfolio, planner, xlsx(report_rows())), planner)
+    count = Proposal.objects.filter(portfolio=portfolio).count()
+    title = dict((no, t) for no, t, *_rest in seed_facts.PROPOSALS)["기사-05"]
+
+    run = apply(preview(portfolio, planner, xlsx([row("기사-05", title, notes="비고")])), planner)
+    assert run.state == ImportState.APPLIED, run.message
+    assert Proposal.objects.filter(portfolio=portfolio).count() == count
+    assert Proposal.objects.get(management_no="GY-05").notes == "비고"
+
+    both = preview(portfolio, planner, xlsx([row("기사-05", title), row("GY-05", title)]))
+    assert both.state == ImportState.INVALID
+    assert "예전 관리번호" in str(both.preview["rows"]["error"])
