@@ -18,9 +18,10 @@ from projects.models import DataSource, Portfolio
 
 from .apply import apply_plan, change_reason_for
 from .fields import PillarIndex
+from .links import check_choices
 from .models import AsOfSource, ImportRun, ImportState
 from .parse import ParsedFile, parse_table
-from .plan import CHANGED, ERROR, NEW, UNCHANGED, Plan, build_plan, pillars_of
+from .plan import CHANGED, ERROR, NEW, UNCHANGED, Plan, pillars_of, plan_for
 from .readers import ImportFileError, read_table
 from .workers import claim as _claim
 from .workers import worker_lock as _worker_lock
@@ -70,30 +71,6 @@ def preview_file(
             parsed, portfolio, lock=lock, auto_link=auto_link, requested=requested, chosen=chosen
         )
     )
-
-
-def plan_for(
-    parsed: ParsedFile,
-    portfolio: Portfolio,
-    *,
-    lock: bool = False,
-    auto_link: bool = True,
-    requested: list | None = None,
-    chosen: list | None = None,
-) -> Plan:
-    """Compare `parsed` with the database and take the link choices.
-
-    `requested`: (old code, new code) links a person asked for; `chosen`: the links to make,
-    None for the defaults (exact title matches if `auto_link`, and the requested ones). A
-    choice that is not possible becomes one of the plan's errors, in Korean.
-    """
-    plan = build_plan(parsed, portfolio, lock=lock, auto_link=auto_link, requested=requested)
-    if not plan.link_errors:
-        try:
-            plan.resolve(chosen)
-        except ValidationError as exc:
-            plan.link_errors.extend(exc.messages)
-    return plan
 
 
 @transaction.atomic
@@ -273,7 +250,7 @@ def import_run_request_apply(
         )
     if links is not None:
         links = [list(pair) for pair in links]
-        _check_links(locked, links)
+        check_choices((locked.preview or {}).get("links", []), links)
     locked.state = ImportState.APPLY_PENDING
     locked.applied_by = user
     locked.confirm_new_departments = confirm_new_departments
@@ -289,31 +266,6 @@ def import_run_request_apply(
         ]
     )
     return locked
-
-
-def _check_links(run: ImportRun, links: list) -> None:
-    """Refuse links that are not among the run's options or that link a row or proposal twice."""
-    options = {(o["old"], o["new"]) for o in (run.preview or {}).get("links", [])}
-    errors = []
-    olds, news = set(), set()
-    for old, new in links:
-        if (old, new) not in options:
-            errors.append(
-                _("%(old)s → %(new)s 연결은 이 미리보기에 없는 연결입니다.")
-                % {"old": old, "new": new}
-            )
-        elif old in olds or new in news:
-            errors.append(
-                _(
-                    "%(old)s → %(new)s: 한 사업은 한 행에만, 한 행은 한 사업에만 연결할 수 "
-                    "있습니다. 선택을 하나만 남겨 주세요."
-                )
-                % {"old": old, "new": new}
-            )
-        olds.add(old)
-        news.add(new)
-    if errors:
-        raise ValidationError({"links": errors})
 
 
 def import_run_apply(*, run_id: int) -> ImportRun | None:
