@@ -43,33 +43,34 @@ class LinkOption:
 
 
 def match_by_code(parsed, existing, former, by_pk) -> dict[str, Proposal]:
-    """Return {row code: proposal} by current code, or by a former code (with a row error
-    when the same file also has the proposal's current code)."""
+    """Return {row code: proposal} by current code, or by a former code.
+
+    A row under a former code of a proposal that another row of the file also reaches (by its
+    current or another former code) gets a row error instead.
+    """
     matched = {}
+    rows_of: dict[int, int] = {}
     for row in parsed.rows:
         proposal = existing.get(row.key) or by_pk.get(former.get(row.key))
         if proposal is not None:
             matched[row.key] = proposal
-    keys = {row.key for row in parsed.rows}
+            rows_of[proposal.pk] = rows_of.get(proposal.pk, 0) + 1
     for row in parsed.rows:
         proposal = matched.get(row.key)
-        if (
-            proposal is not None
-            and proposal.management_no != row.key
-            and proposal.management_no in keys
-        ):
-            row.errors.append(
-                RowError(
-                    row.number,
-                    COLUMN_BY_KEY["management_no"].header,
-                    _(
-                        '"%(old)s"은(는) "%(new)s" 사업의 예전 관리번호인데, 파일에 '
-                        '"%(new)s"도 있습니다. 한 행만 남겨 주세요.'
-                    )
-                    % {"old": row.key, "new": proposal.management_no},
+        if proposal is None or proposal.management_no == row.key or rows_of[proposal.pk] < 2:
+            continue
+        row.errors.append(
+            RowError(
+                row.number,
+                COLUMN_BY_KEY["management_no"].header,
+                _(
+                    '"%(old)s"은(는) "%(new)s" 사업의 예전 관리번호인데, 같은 사업이 파일의 '
+                    "다른 행에도 있습니다. 한 행만 남겨 주세요."
                 )
+                % {"old": row.key, "new": proposal.management_no},
             )
-            del matched[row.key]
+        )
+        del matched[row.key]
     return matched
 
 

@@ -117,7 +117,8 @@ def import_run_apply_view(request, pk):
     """Apply a previewed run: at once for small files, through a worker for large ones."""
     run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
     form = ImportApplyForm(request.POST, options=(run.preview or {}).get("links"))
-    form.is_valid()
+    if not form.is_valid():  # a tick that is not one of the preview's links
+        return _apply_refused(request, pk, form)
     try:
         run = import_run_request_apply(
             run=run,
@@ -128,15 +129,7 @@ def import_run_apply_view(request, pk):
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             add_service_errors(form, exc)
-            run = ImportRun.objects.select_related("portfolio").defer("content").get(pk=pk)
-            context = {
-                "run": run,
-                "object": run,
-                "preview": run.preview,
-                "apply_form": form,
-                "link_rows": link_rows(run, form),
-            }
-            return render(request, ImportRunDetailView.template_name, context, status=400)
+            return _apply_refused(request, pk, form)
         messages.error(request, " ".join(exc.messages))
         return redirect(run)
     if _runs_in_background(run):
@@ -145,6 +138,19 @@ def import_run_apply_view(request, pk):
     else:
         run = import_run_apply(run_id=run.pk)
     return redirect(run)
+
+
+def _apply_refused(request, pk, form: ImportApplyForm):
+    """The run's page again with the apply form's errors (400); nothing was applied."""
+    run = ImportRun.objects.select_related("portfolio").defer("content").get(pk=pk)
+    context = {
+        "run": run,
+        "object": run,
+        "preview": run.preview,
+        "apply_form": form,
+        "link_rows": link_rows(run, form),
+    }
+    return render(request, ImportRunDetailView.template_name, context, status=400)
 
 
 @permission_required(can_import)

@@ -162,6 +162,10 @@ class ProposalQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status__in=[ProposalStatus.DROPPED, ProposalStatus.DONE])
 
+    def with_code(self, code: str):
+        """Return the proposals known by `code`, now or formerly (see ProposalCode)."""
+        return self.filter(Q(management_no=code) | Q(former_codes__code=code)).distinct()
+
 
 class Proposal(models.Model):
     """A business proposal (사업) and its current state, kept by its lead department."""

@@ -430,3 +430,16 @@ def test_a_row_under_a_former_code_updates_the_linked_proposal():
     both = preview(portfolio, planner, xlsx([row("기사-05", title), row("GY-05", title)]))
     assert both.state == ImportState.INVALID
     assert "예전 관리번호" in str(both.preview["rows"]["error"])
+
+
+def test_a_tick_that_is_not_a_link_of_the_preview_is_refused(client):
+    """A forged tick (no such link option) gets 400 and nothing is applied."""
+    portfolio = PortfolioFactory()
+    planner = UserFactory(role=Role.PLANNING)
+    client.force_login(planner)
+    run = preview(portfolio, planner, xlsx([row("R-1", "사업")]))
+    response = client.post(reverse("imports:import_apply", args=[run.pk]), {"links": ["7"]})
+    assert response.status_code == 400
+    run.refresh_from_db()
+    assert run.state == ImportState.READY
+    assert not Proposal.objects.exists()
