@@ -6,7 +6,10 @@
 The database named in DATABASE_URL is DROPPED and recreated: point it at a scratch name.
 It imports a 35-row and an N-row synthetic report (labelled '[데모]'), then the same files
 again (nothing changes), then a revised file where every row changes, and prints rows/s for
-preview and apply plus the number of SQL queries each phase ran.
+preview and apply plus the number of SQL queries each phase ran. Last, with matching on, N new
+rows against a portfolio holding 500 proposals without a report code (data_source manual):
+25 rows carry one of their titles exactly (linked by default), 25 a slightly longer one
+(suggested), so the reconciliation compares N × 500 titles.
 """
 
 import argparse
@@ -117,6 +120,7 @@ def main() -> None:
                 n,
                 run.rows_new,
                 run.rows_changed,
+                run.rows_linked,
                 preview_s,
                 apply_s,
                 len(preview_queries),
@@ -131,17 +135,68 @@ def main() -> None:
         run(f"{n:,} rows, same file again", report_rows(n))
         run(f"{n:,} rows, every row revised", report_rows(n, revision=1))
 
+    Proposal.objects.all().delete()
+    words = [
+        "항만",
+        "철강",
+        "수소",
+        "그린",
+        "물류",
+        "관광",
+        "도시",
+        "문화",
+        "산업",
+        "연구",
+        "기관",
+        "유치",
+        "조성",
+        "구축",
+        "센터",
+    ]
+    words += [
+        "거점",
+        "특구",
+        "스마트",
+        "공장",
+        "기반",
+        "해양",
+        "에너지",
+        "교육",
+        "복지",
+        "청년",
+        "주거",
+        "교통",
+        "환경",
+        "농업",
+    ]
+    unlinked = [
+        Proposal(
+            portfolio=portfolio,
+            management_no=f"수기-{i:04d}",
+            title=f"[데모] {' '.join(words[(i * k + k) % len(words)] for k in (1, 3, 7))} {i}",
+            data_source="manual",
+        )
+        for i in range(500)
+    ]
+    Proposal.objects.bulk_create(unlinked)
+    rows = report_rows(args.rows)
+    for i in range(50):
+        rows[i]["사업명"] = unlinked[i].title + (" 추진 계획" if i >= 25 else "")
+    reset_queries()
+    run(f"{args.rows:,} new rows vs 500 unlinked proposals", rows)
+
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}  db: PostgreSQL")
     print()
     print(
-        "| file | rows | new | changed | preview s | preview rows/s | apply s | "
+        "| file | rows | new | changed | linked | preview s | preview rows/s | apply s | "
         "apply rows/s | preview+apply s | queries (preview/apply) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for label, n, new, changed, preview_s, apply_s, pq, aq in results:
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for label, n, new, changed, linked, preview_s, apply_s, pq, aq in results:
         print(
-            f"| {label} | {n:,} | {new:,} | {changed:,} | {preview_s:.2f} | {n / preview_s:,.0f} "
-            f"| {apply_s:.2f} | {n / apply_s:,.0f} | {preview_s + apply_s:.2f} | {pq} / {aq} |"
+            f"| {label} | {n:,} | {new:,} | {changed:,} | {linked:,} | {preview_s:.2f} "
+            f"| {n / preview_s:,.0f} | {apply_s:.2f} | {n / apply_s:,.0f} "
+            f"| {preview_s + apply_s:.2f} | {pq} / {aq} |"
         )
 
 

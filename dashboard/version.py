@@ -58,9 +58,11 @@ TABLE = "reviews_portfolioversion"  # dashboard.PortfolioVersion
 MARK_TABLE = "reviews_portfoliowritemark"  # dashboard.PortfolioWriteMark
 APPS = ("projects", "reviews")
 # Tables the dashboard never reads and that change on their own schedule. History tables are
-# left out too: a history row is only ever written together with the row it records.
+# left out too: a history row is only ever written together with the row it records; so is
+# a former code (projects.ProposalCode), written only with its proposal's new code.
 NOT_WATCHED = {
     "imports.importrun",
+    "projects.proposalcode",
     "reviews.calendarfeedtoken",
     "reviews.notification",
     "reviews.reminder",

@@ -289,6 +289,9 @@ GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 GP_IMPORT_MAX_ROWS = get_int("GP_IMPORT_MAX_ROWS", 20_000)
 # Files at least this big are previewed and applied by a Celery worker, with a progress page.
 GP_IMPORT_ASYNC_MIN_BYTES = get_int("GP_IMPORT_ASYNC_MIN_BYTES", 200 * 1024)
+# A report row with a new code is suggested as a link to a proposal without a report code when
+# rapidfuzz's WRatio of the two normalised titles is at least this (0-100; docs/import.md 대조).
+GP_IMPORT_MATCH_THRESHOLD = get_int("GP_IMPORT_MATCH_THRESHOLD", 85)
 
 # --- Import runs left behind by a dead worker ------------------------------------------------
 # A run previewing or applying this long after its upload, with no worker holding its lock, is

@@ -7,6 +7,7 @@ so that each record holds the departments too (projects.history_records).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from projects.history_records import record_history
 from projects.models import Department, Proposal
+from projects.services import proposal_adopt_codes
 
 from .bulk import UnnestUpdater
 from .fields import FUND_FIELDS
@@ -51,8 +53,15 @@ def apply_plan(
     change_reason: str,
     create_departments: bool,
     progress: Callable[[int], None] | None = None,
+    as_of: datetime.date | None = None,
 ) -> dict:
-    """Create and update the plan's proposals and departments; return what was done."""
+    """Create and update the plan's proposals and departments; return what was done.
+
+    Linked proposals (the plan's chosen links) first adopt their row's code through
+    `projects.services.proposal_adopt_codes`, then take the row's fields like any changed
+    row. The creation records of new proposals are dated `as_of` (the report's date) when
+    it is before today.
+    """
     report = progress or (lambda percent: None)
     if plan.has_errors:
         raise ValueError("a plan with errors cannot be applied")
@@ -63,6 +72,7 @@ def apply_plan(
     report(20)
 
     now = timezone.now()
+    linked = _adopt_codes(plan, user, change_reason)
     created = _create_proposals(plan, departments, data_source)
     report(40)
     updated = _update_proposals(plan, departments, now)
@@ -71,14 +81,41 @@ def apply_plan(
     report(75)
     # History last, so that each record holds the proposal's supporting departments too.
     history = {"user": user, "change_reason": change_reason, "batch_size": BATCH_SIZE}
+    if as_of is not None and as_of < timezone.localdate():
+        known_since = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.min))
+        for proposal in created:
+            proposal._history_date = known_since
     record_history(created, **history)
     record_history(updated, update=True, **history)
+    for proposal in linked:
+        del proposal._change_reason
+    linked_pks = {proposal.pk for proposal in linked}
     report(95)
     return {
         "created": len(created),
-        "updated": len(updated),
+        "updated": sum(1 for p in updated if p.pk not in linked_pks),
+        "linked": len(linked),
         "departments_created": len(plan.new_departments),
     }
+
+
+def _adopt_codes(plan, user, change_reason: str) -> list[Proposal]:
+    """Give each linked proposal its row's code; its field changes follow with the others."""
+    if not plan.linked:
+        return []
+    proposals = proposal_adopt_codes(
+        adoptions=[(option.proposal, option.row.key) for option in plan.linked],
+        user=user,
+        reason=change_reason,
+    )
+    for option in plan.linked:
+        # The record of the row's field changes names the link too.
+        option.proposal._change_reason = _("%(reason)s: %(old)s → %(new)s") % {
+            "reason": change_reason,
+            "old": option.old_code,
+            "new": option.row.key,
+        }
+    return proposals
 
 
 def _create_departments(names: list[str], user, change_reason: str) -> dict[str, Department]:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,14 @@ class ImportState(models.TextChoices):
     APPLYING = "applying", _("적용 중")
     APPLIED = "applied", _("적용 완료")
     FAILED = "failed", _("실패")
+
+
+class AsOfSource(models.TextChoices):
+    """Where a run's as-of date (기준일) came from."""
+
+    USER = "user", _("입력한 날짜")
+    FILE = "file", _("파일에 적힌 날짜")
+    UPLOAD = "upload", _("올린 날")
 
 
 # States in which a worker (or the request) is still busy with the run.
@@ -54,6 +63,18 @@ class ImportRun(models.Model):
     sheet_name = models.CharField(_("시트"), max_length=100, blank=True)
     data_source = models.CharField(_("새 사업의 자료 출처"), max_length=10, default="report")
     confirm_new_departments = models.BooleanField(_("새 부서 생성 확인"), default=False)
+    # The date the report's facts are as of; the creation records of the proposals the run
+    # creates carry it (apply.py), so "since the last meeting" comparisons can use it.
+    as_of = models.DateField(_("기준일"), default=timezone.localdate)
+    as_of_source = models.CharField(
+        _("기준일 출처"), max_length=10, choices=AsOfSource.choices, default=AsOfSource.UPLOAD
+    )
+    # Reconciliation (docs/import.md 대조): exact title matches ticked by default unless
+    # auto_link is off; links a person asked for by code (CLI --link) as [old, new] pairs;
+    # the links chosen to apply (None: the preview's defaults).
+    auto_link = models.BooleanField(_("같은 사업명 자동 연결"), default=True)
+    links_requested = models.JSONField(_("요청한 연결"), default=list, blank=True)
+    links_chosen = models.JSONField(_("선택한 연결"), null=True, blank=True)
 
     state = models.CharField(
         _("상태"), max_length=20, choices=ImportState.choices, default=ImportState.PENDING
@@ -73,6 +94,7 @@ class ImportRun(models.Model):
     rows_error = models.PositiveIntegerField(_("오류"), default=0)
     rows_missing = models.PositiveIntegerField(_("파일에 없는 사업"), default=0)
     departments_new = models.PositiveIntegerField(_("새 부서"), default=0)
+    rows_linked = models.PositiveIntegerField(_("기존 사업에 연결"), default=0)
 
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,6 +123,11 @@ class ImportRun(models.Model):
                 condition=~Q(state="applied") | Q(applied_at__isnull=False),
                 name="importrun_applied_has_time",
                 violation_error_message=_("적용 완료된 가져오기에는 적용 일시가 있어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(as_of_source__in=AsOfSource.values),
+                name="importrun_as_of_source_valid",
+                violation_error_message=_("알 수 없는 기준일 출처입니다."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=ImportState.values),

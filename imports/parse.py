@@ -6,6 +6,8 @@ says nothing" and leaves the stored value alone; a lone '-' counts as blank.
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,6 +63,7 @@ class ParsedFile:
     unknown_columns: list[str]
     notices: list[str]
     rows: list[ParsedRow]
+    stated_date: str | None = None  # ISO date read from the title rows above the header
 
     def to_json(self) -> dict:
         """Return the error-free parse as JSON, so applying need not read the file again."""
@@ -97,6 +100,7 @@ META_FIELDS = (
     "columns",
     "unknown_columns",
     "notices",
+    "stated_date",
 )
 
 
@@ -187,7 +191,35 @@ def parse_table(
         unknown_columns=unknown,
         notices=notices,
         rows=parsed,
+        stated_date=_title_date(table.rows[: header_row - 1]),
     )
+
+
+DATE = re.compile(r"((?:19|20)\d{2})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})\s*일?")
+
+
+def _title_date(rows: list[list]) -> str | None:
+    """Return the one date the title rows above the header state (e.g. '2023. 4. 30. 기준').
+
+    A cell saying '기준' wins over other dates; if no single date remains, None (the caller
+    then uses the upload's date).
+    """
+    found: dict[datetime.date, bool] = {}
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, datetime.datetime | datetime.date):
+                day = cell.date() if isinstance(cell, datetime.datetime) else cell
+                found.setdefault(day, False)
+                continue
+            text = cell_text(cell)
+            for match in DATE.finditer(text):
+                try:
+                    day = datetime.date(*(int(part) for part in match.groups()))
+                except ValueError:
+                    continue
+                found[day] = found.get(day, False) or "기준" in text
+    preferred = [day for day, stated in found.items() if stated] or list(found)
+    return preferred[0].isoformat() if len(preferred) == 1 else None
 
 
 def _find_header(rows: list[list]) -> int:

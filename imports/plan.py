@@ -1,7 +1,8 @@
 """Compare the parsed file with the database: what is new, changed, unchanged, missing.
 
-The number of queries does not depend on the number of rows: pillars, departments, proposals
-and their supporting-department links are each loaded once.
+The number of queries does not depend on the number of rows: pillars, departments, proposals,
+former codes and their supporting-department links are each loaded once. Rows with new codes
+get link options to proposals without a report code (links.py, reconcile.py).
 """
 
 from __future__ import annotations
@@ -9,38 +10,31 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from projects.models import Department, Origin, Pillar, Portfolio, Proposal
-from projects.templatetags.portfolio import format_million
+from projects.models import Department, Pillar, Portfolio, Proposal, ProposalCode
 
 from .columns import FIELD_LABELS
-from .fields import FUND_FIELDS
+from .compare import CHANGED, ERROR, NEW, SCALAR_FIELDS, UNCHANGED, RowPlan, plan_row
+from .links import LINKABLE_SOURCES, LinkOption, add_options, match_by_code
 from .parse import ParsedFile
+
+__all__ = [
+    "CHANGED",
+    "ERROR",
+    "NEW",
+    "SCALAR_FIELDS",
+    "UNCHANGED",
+    "Plan",
+    "RowPlan",
+    "build_plan",
+    "plan_for",
+]
 
 # Details kept in the stored preview per kind of row; counts always cover every row.
 PREVIEW_DETAIL_LIMIT = 1000
-
-NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
-
-# Model fields the import writes, in display order (fund_* are shown together as 재원).
-SCALAR_FIELDS = ("title", "summary", "origin", "start_year", "end_year", "budget_million", "notes")
-
-
-@dataclass
-class RowPlan:
-    row: int
-    key: str
-    title: str
-    action: str
-    changes: list[dict] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    values: dict = field(default_factory=dict)
-    proposal: Proposal | None = None
-    supporting: list[str] | None = None  # names the row sets, None if the file is silent
-    stated_inferred: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,27 +46,83 @@ class Plan:
     new_departments: list[str]
     departments: dict[str, Department]
     links: dict[int, dict[str, int]]  # proposal id → {department name: through row id}
+    options: list[LinkOption] = field(default_factory=list)
+    link_errors: list[str] = field(default_factory=list)
+    linked: list[LinkOption] = field(default_factory=list)  # the chosen options (resolve)
+    digest: str = ""  # fingerprint of the rows and link options, before any choice
 
     def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+        return sum(1 for row in self.rows if row.action == action and not row.link_from)
 
     @property
     def has_errors(self) -> bool:
-        return any(row.action == ERROR for row in self.rows)
+        return bool(self.link_errors) or any(row.action == ERROR for row in self.rows)
 
-    @property
-    def digest(self) -> str:
-        """Fingerprint of what applying would do; it changes if the database moved on."""
+    def fingerprint(self) -> str:
+        """Fingerprint of what applying could do; it changes if the database moved on."""
         payload = [
             [row.key, row.action, row.changes] for row in self.rows if row.action != UNCHANGED
         ]
-        blob = json.dumps([payload, self.new_departments], ensure_ascii=False, default=str)
+        options = [
+            [o.old_code, o.row.key, o.kind, o.score, o.ambiguous, o.checked, o.linked.changes]
+            for o in self.options
+        ]
+        blob = json.dumps(
+            [payload, options, self.link_errors, self.new_departments],
+            ensure_ascii=False,
+            default=str,
+        )
         return hashlib.sha256(blob.encode()).hexdigest()
+
+    def resolve(self, chosen: list | None = None) -> None:
+        """Link the chosen options, given as (old code, new code) pairs; None: the defaults.
+
+        Raise ValidationError (in Korean) for a pair that is not an option, or a proposal or
+        row linked twice. A linked row replaces the row as a new proposal.
+        """
+        by_pair = {o.pair: o for o in self.options}
+        if chosen is None:
+            picked = [o for o in self.options if o.checked]
+        else:
+            picked = []
+            for old, new in chosen:
+                option = by_pair.get((old, new))
+                if option is None:
+                    raise ValidationError(
+                        _("%(old)s → %(new)s 연결은 이 미리보기에 없는 연결입니다.")
+                        % {"old": old, "new": new}
+                    )
+                picked.append(option)
+        seen_rows: set[str] = set()
+        seen_proposals: set[int] = set()
+        for option in picked:
+            if option.row.key in seen_rows or option.proposal.pk in seen_proposals:
+                raise ValidationError(
+                    _(
+                        "%(old)s → %(new)s: 한 사업은 한 행에만, 한 행은 한 사업에만 연결할 수 "
+                        "있습니다. 선택을 하나만 남겨 주세요."
+                    )
+                    % {"old": option.old_code, "new": option.row.key}
+                )
+            seen_rows.add(option.row.key)
+            seen_proposals.add(option.proposal.pk)
+        position = {id(row): index for index, row in enumerate(self.rows)}
+        for option in picked:
+            option.linked.link_from = option.old_code
+            self.rows[position[id(option.row)]] = option.linked
+        self.linked = picked
+        suggested = {o.proposal.pk for o in self.options}
+        self.missing = [item for item in self.missing if item["pk"] not in seen_proposals]
+        for item in self.missing:
+            if item["pk"] in suggested:
+                item["suggested"] = True
 
     def to_json(self) -> dict:
         """Return the preview as stored on the ImportRun and shown on its page."""
         rows: dict[str, list] = {NEW: [], CHANGED: [], ERROR: [], UNCHANGED: []}
         for row in self.rows:
+            if row.link_from:
+                continue  # shown with its link
             bucket = rows[row.action]
             if len(bucket) < PREVIEW_DETAIL_LIMIT:
                 bucket.append(
@@ -96,13 +146,46 @@ class Plan:
             "notices": parsed.notices,
             "rows": rows,
             "detail_limit": PREVIEW_DETAIL_LIMIT,
-            "missing": self.missing[:PREVIEW_DETAIL_LIMIT],
+            "missing": [
+                {name: value for name, value in item.items() if name != "pk"}
+                for item in self.missing[:PREVIEW_DETAIL_LIMIT]
+            ],
             "new_departments": self.new_departments,
+            "links": [self._option_json(o) for o in self.options[:PREVIEW_DETAIL_LIMIT]],
+            "link_errors": self.link_errors,
+        }
+
+    def _option_json(self, option: LinkOption) -> dict:
+        chosen = option in self.linked
+        return {
+            "old": option.old_code,
+            "new": option.row.key,
+            "row": option.row.row,
+            "old_title": option.proposal.title,
+            "new_title": option.row.title,
+            "kind": option.kind,
+            "score": option.score,
+            "ambiguous": option.ambiguous,
+            "checked": chosen,
+            "changes": option.linked.changes,
         }
 
 
-def build_plan(parsed: ParsedFile, portfolio: Portfolio, *, lock: bool = False) -> Plan:
-    """Return what applying `parsed` to `portfolio` would change; `lock` locks the proposals."""
+def build_plan(
+    parsed: ParsedFile,
+    portfolio: Portfolio,
+    *,
+    lock: bool = False,
+    auto_link: bool = True,
+    requested: list | None = None,
+) -> Plan:
+    """Return what applying `parsed` to `portfolio` would change; `lock` locks the proposals.
+
+    Rows with a new code get link options to proposals without a report code (reconcile.py):
+    exact title matches ticked by default unless `auto_link` is off, near ones never;
+    `requested` (old code, new code) pairs are options ticked by default, or link errors.
+    Call `resolve()` on the plan to take the choices.
+    """
     dept_names = set()
     for row in parsed.rows:
         if row.values.get("lead_department"):
@@ -123,6 +206,11 @@ def build_plan(parsed: ParsedFile, portfolio: Portfolio, *, lock: bool = False) 
     if lock:
         proposals_qs = proposals_qs.select_for_update()
     existing = {p.management_no: p for p in proposals_qs}
+    former = dict(
+        ProposalCode.objects.filter(portfolio=portfolio).values_list("code", "proposal_id")
+    )
+    by_pk = {p.pk: p for p in existing.values()}
+    matched = match_by_code(parsed, existing, former, by_pk)
     through = Proposal.supporting_departments.through
     links: dict[int, dict[str, int]] = {}
     for link_id, proposal_id, name in through.objects.filter(
@@ -133,14 +221,14 @@ def build_plan(parsed: ParsedFile, portfolio: Portfolio, *, lock: bool = False) 
     # Labels translated once, not once per row and field.
     labels = {name: str(label) for name, label in FIELD_LABELS.items()}
     labels["funding"] = str(_("재원"))
-    plans = [_plan_row(row, existing.get(row.key), links, labels, lookups) for row in parsed.rows]
-    in_file = {row.key for row in parsed.rows}
+    plans = [plan_row(row, matched.get(row.key), links, labels, lookups) for row in parsed.rows]
+    in_file = {p.pk for p in matched.values()}
     missing = [
-        {"key": p.management_no, "title": p.title}
+        {"key": p.management_no, "title": p.title, "pk": p.pk}
         for no, p in sorted(existing.items())
-        if no not in in_file
+        if p.pk not in in_file
     ]
-    return Plan(
+    plan = Plan(
         portfolio=portfolio,
         parsed=parsed,
         rows=plans,
@@ -149,118 +237,40 @@ def build_plan(parsed: ParsedFile, portfolio: Portfolio, *, lock: bool = False) 
         departments=departments,
         links=links,
     )
+    linkable = [
+        p
+        for p in existing.values()
+        if p.pk not in in_file and p.data_source in LINKABLE_SOURCES and p.pk not in former.values()
+    ]
+    context = {"links": links, "labels": labels, "lookups": lookups, "existing": existing}
+    add_options(plan, linkable, auto_link, requested or [], context)
+    plan.digest = plan.fingerprint()
+    return plan
 
 
 def pillars_of(portfolio: Portfolio) -> list[Pillar]:
     return list(Pillar.objects.filter(portfolio=portfolio))
 
 
-def _plan_row(row, proposal: Proposal | None, links, labels: dict, lookups: dict) -> RowPlan:
-    values = row.values
-    title = values.get("title") or (proposal.title if proposal else "")
-    plan = RowPlan(row=row.number, key=row.key, title=title, action=UNCHANGED, values=values)
-    if row.errors:
-        plan.action = ERROR
-        plan.errors = [str(e) for e in row.errors]
-        return plan
-    plan.proposal = proposal
-    plan.supporting = values.get("supporting_departments")
-    old = _current(proposal, links, lookups)
-    new = dict(old)
-    new.update({k: v for k, v in values.items() if k != "pillar"})
-    if "pillar" in values:
-        new["pillar"] = values["pillar"]
-    for name, label in labels.items():
-        if name in ("management_no", "funding") or name in FUND_FIELDS:
-            continue
-        if _differs(old.get(name), new.get(name)):
-            plan.changes.append(_change(name, label, old.get(name), new.get(name)))
-    if any(old[f] != new[f] for f in FUND_FIELDS):
-        plan.changes.append(
-            {
-                "field": "funding",
-                "label": labels["funding"],
-                "old": _funding(old),
-                "new": _funding(new),
-            }
-        )
-    if proposal is not None:
-        # A field the file states is no longer an inference, even if its value stays.
-        plan.stated_inferred = [n for n in proposal.inferred_fields or [] if n in values]
-        for name in plan.stated_inferred:
-            if _differs(old.get(name), new.get(name)):
-                continue
-            shown = _display(name, new.get(name))
-            plan.changes.append(
-                {
-                    "field": name,
-                    "label": labels.get(name, name),
-                    "old": _("%(value)s (추정)") % {"value": shown},
-                    "new": shown,
-                }
-            )
-    if proposal is None:
-        plan.action = NEW
-    elif plan.changes:
-        plan.action = CHANGED
-        # Proposal.clean() reads the pillar; give it the loaded one instead of a query.
-        if proposal.pillar_id and "pillar" not in values:
-            proposal.pillar = old["pillar"]
+def plan_for(
+    parsed: ParsedFile,
+    portfolio: Portfolio,
+    *,
+    lock: bool = False,
+    auto_link: bool = True,
+    requested: list | None = None,
+    chosen: list | None = None,
+) -> Plan:
+    """Compare `parsed` with the database and take the link choices.
+
+    `requested`: (old code, new code) links a person asked for; `chosen`: the links to make,
+    None for the defaults (exact title matches if `auto_link`, and the requested ones). A
+    choice that is not possible becomes one of the plan's errors, in Korean.
+    """
+    plan = build_plan(parsed, portfolio, lock=lock, auto_link=auto_link, requested=requested)
+    if not plan.link_errors:
+        try:
+            plan.resolve(chosen)
+        except ValidationError as exc:
+            plan.link_errors.extend(exc.messages)
     return plan
-
-
-def _current(proposal: Proposal | None, links, lookups) -> dict:
-    if proposal is None:
-        blank = {name: None for name in (*SCALAR_FIELDS, "pillar", "lead_department")}
-        blank.update({"title": "", "summary": "", "origin": "", "notes": ""})
-        blank.update(dict.fromkeys(FUND_FIELDS, False))
-        blank["supporting_departments"] = []
-        return blank
-    current = {name: getattr(proposal, name) for name in (*SCALAR_FIELDS, *FUND_FIELDS)}
-    current["pillar"] = lookups["pillars"].get(proposal.pillar_id)
-    current["lead_department"] = lookups["departments"].get(proposal.lead_department_id)
-    current["supporting_departments"] = sorted(links.get(proposal.pk, {}))
-    return current
-
-
-def _differs(old, new) -> bool:
-    if isinstance(old, list) or isinstance(new, list):
-        return set(old or []) != set(new or [])
-    if isinstance(old, Pillar) or isinstance(new, Pillar):
-        return getattr(old, "pk", None) != getattr(new, "pk", None)
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        return old is None or new is None or Decimal(old) != Decimal(new)
-    return (old or "") != (new or "") if isinstance(old or new, str) else old != new
-
-
-def _change(name, label, old, new) -> dict:
-    return {
-        "field": name,
-        "label": label,
-        "old": _display(name, old),
-        "new": _display(name, new),
-    }
-
-
-def _display(name, value) -> str:
-    if value is None or value == "" or value == []:
-        return ""
-    if name == "pillar":
-        return f"{value.number}. {value.name}"
-    if name == "origin":
-        return str(Origin(value).label)
-    if name == "budget_million":
-        return format_million(value)
-    if isinstance(value, list):
-        return ", ".join(value)
-    return str(value)
-
-
-def _funding(values: dict) -> str:
-    names = {
-        "fund_national": "국비",
-        "fund_province": "도비",
-        "fund_city": "시비",
-        "fund_private": "민자",
-    }
-    return "·".join(label for f, label in names.items() if values.get(f))

@@ -3,6 +3,7 @@ management command call these; they call the engine (readers → parse → plan 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -17,9 +18,10 @@ from projects.models import DataSource, Portfolio
 
 from .apply import apply_plan, change_reason_for
 from .fields import PillarIndex
-from .models import ImportRun, ImportState
+from .links import check_choices
+from .models import AsOfSource, ImportRun, ImportState
 from .parse import ParsedFile, parse_table
-from .plan import CHANGED, ERROR, NEW, UNCHANGED, Plan, build_plan, pillars_of
+from .plan import CHANGED, ERROR, NEW, UNCHANGED, Plan, pillars_of, plan_for
 from .readers import ImportFileError, read_table
 from .workers import claim as _claim
 from .workers import worker_lock as _worker_lock
@@ -47,8 +49,14 @@ def preview_file(
     sheet: str = "",
     progress=None,
     lock: bool = False,
+    auto_link: bool = True,
+    requested: list | None = None,
+    chosen: list | None = None,
 ) -> Preview:
-    """Read, parse and compare a file with the database; write nothing."""
+    """Read, parse and compare a file with the database; write nothing.
+
+    `auto_link`, `requested` and `chosen` are the reconciliation choices (see `plan_for`).
+    """
     try:
         table = read_table(data, file_name, sheet or None)
         parsed = parse_table(
@@ -58,7 +66,11 @@ def preview_file(
         )
     except ImportFileError as exc:
         return Preview(plan=None, file_error=exc.message)
-    return Preview(plan=build_plan(parsed, portfolio, lock=lock))
+    return Preview(
+        plan=plan_for(
+            parsed, portfolio, lock=lock, auto_link=auto_link, requested=requested, chosen=chosen
+        )
+    )
 
 
 @transaction.atomic
@@ -70,8 +82,21 @@ def import_run_create(
     data: bytes,
     sheet_name: str = "",
     data_source: str = DataSource.REPORT,
+    as_of: datetime.date | None = None,
+    auto_link: bool = True,
+    links_requested: list | None = None,
 ) -> ImportRun:
-    """Record an uploaded file; the preview is made by import_run_preview."""
+    """Record an uploaded file; the preview is made by import_run_preview.
+
+    `as_of` is the date the report's facts are as of (기준일); without it the preview takes
+    the date the file's title rows state, or else the upload's date. A date in the future is
+    refused.
+    """
+    today = timezone.localdate()
+    if as_of is not None and as_of > today:
+        raise ValidationError(
+            {"as_of": _("기준일은 오늘(%(today)s) 이후일 수 없습니다.") % {"today": today}}
+        )
     run = ImportRun(
         portfolio=portfolio,
         created_by=user,
@@ -81,6 +106,10 @@ def import_run_create(
         content=data,
         sheet_name=sheet_name.strip(),
         data_source=data_source,
+        as_of=as_of or today,
+        as_of_source=AsOfSource.USER if as_of else AsOfSource.UPLOAD,
+        auto_link=auto_link,
+        links_requested=[list(pair) for pair in links_requested or []],
     )
     run.full_clean(exclude=["content"])
     run.save()
@@ -106,6 +135,8 @@ def _preview(run_id: int, held: bool | None) -> ImportRun | None:
             portfolio=run.portfolio,
             sheet=run.sheet_name,
             progress=lambda percent: _set_progress(run.pk, percent),
+            auto_link=run.auto_link,
+            requested=run.links_requested,
         )
         _store_preview(run, preview)
     except Exception:
@@ -135,7 +166,10 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
         "rows_unchanged",
         "rows_error",
         "rows_missing",
+        "rows_linked",
         "departments_new",
+        "as_of",
+        "as_of_source",
     ]
     run.progress = 100
     if preview.file_error:
@@ -170,7 +204,18 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
     run.rows_error = plan.count(ERROR)
     run.rows_missing = len(plan.missing)
     run.departments_new = len(plan.new_departments)
-    if plan.has_errors:
+    run.rows_linked = len(plan.linked)
+    stated = plan.parsed.stated_date
+    if stated and run.as_of_source != AsOfSource.USER:
+        stated = datetime.date.fromisoformat(stated)
+        if stated <= timezone.localdate():
+            run.as_of, run.as_of_source = stated, AsOfSource.FILE
+    if plan.link_errors:
+        run.state = ImportState.INVALID
+        run.message = " ".join(plan.link_errors)
+        run.content = None
+        run.parsed = {}
+    elif plan.has_errors:
         run.state = ImportState.INVALID
         run.message = _(
             "오류가 있는 행이 %(n)s개 있어 적용할 수 없습니다. 파일을 고쳐 다시 올려 주세요."
@@ -185,8 +230,14 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
 
 
 @transaction.atomic
-def import_run_request_apply(*, run: ImportRun, user, confirm_new_departments: bool) -> ImportRun:
-    """Mark a ready run to be applied by `user`; refuse if it is not ready or unconfirmed."""
+def import_run_request_apply(
+    *, run: ImportRun, user, confirm_new_departments: bool, links: list | None = None
+) -> ImportRun:
+    """Mark a ready run to be applied by `user`; refuse if it is not ready or unconfirmed.
+
+    `links`: the (old code, new code) links to make, among the preview's options (the ticks
+    of the preview page); None takes the preview's defaults.
+    """
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
     if locked.state != ImportState.READY:
         raise ValidationError(
@@ -197,11 +248,23 @@ def import_run_request_apply(*, run: ImportRun, user, confirm_new_departments: b
         raise ValidationError(
             {"confirm_new_departments": _("새 부서를 만들려면 확인란을 선택해 주세요.")}
         )
+    if links is not None:
+        links = [list(pair) for pair in links]
+        check_choices((locked.preview or {}).get("links", []), links)
     locked.state = ImportState.APPLY_PENDING
     locked.applied_by = user
     locked.confirm_new_departments = confirm_new_departments
+    locked.links_chosen = links
     locked.progress = 0
-    locked.save(update_fields=["state", "applied_by", "confirm_new_departments", "progress"])
+    locked.save(
+        update_fields=[
+            "state",
+            "applied_by",
+            "confirm_new_departments",
+            "links_chosen",
+            "progress",
+        ]
+    )
     return locked
 
 
@@ -236,6 +299,7 @@ def _apply(run_id: int, held: bool | None) -> ImportRun | None:
                         change_reason=change_reason_for(run.pk),
                         create_departments=run.confirm_new_departments,
                         progress=side.report,
+                        as_of=run.as_of,
                     )
                 run.state = ImportState.APPLIED
                 run.applied_at = timezone.now()
@@ -243,10 +307,12 @@ def _apply(run_id: int, held: bool | None) -> ImportRun | None:
                 run.content = None
                 run.parsed = {}
                 run.message = _(
-                    "적용했습니다: 신규 %(created)s건, 변경 %(updated)s건, 새 부서 %(depts)s개."
+                    "적용했습니다: 신규 %(created)s건, 변경 %(updated)s건, 기존 사업에 연결 "
+                    "%(linked)s건, 새 부서 %(depts)s개."
                 ) % {
                     "created": result["created"],
                     "updated": result["updated"],
+                    "linked": result["linked"],
                     "depts": result["departments_created"],
                 }
                 run.save(
@@ -286,14 +352,20 @@ def _preview_for_apply(run: ImportRun) -> Preview:
         parsed = ParsedFile.from_json(run.parsed, pillars) if run.parsed else None
     except KeyError:
         parsed = None
+    choices = {
+        "auto_link": run.auto_link,
+        "requested": run.links_requested,
+        "chosen": run.links_chosen,
+    }
     if parsed is not None:
-        return Preview(plan=build_plan(parsed, run.portfolio, lock=True))
+        return Preview(plan=plan_for(parsed, run.portfolio, lock=True, **choices))
     return preview_file(
         data=bytes(run.content or b""),
         file_name=run.file_name,
         portfolio=run.portfolio,
         sheet=run.sheet_name,
         lock=True,
+        **choices,
     )
 
 

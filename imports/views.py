@@ -56,14 +56,19 @@ class ImportStartView(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        run = import_run_create(
-            portfolio=form.cleaned_data["portfolio"],
-            user=self.request.user,
-            file_name=upload.name,
-            data=upload.read(),
-            sheet_name=form.cleaned_data["sheet_name"],
-            data_source=form.cleaned_data["data_source"],
-        )
+        try:
+            run = import_run_create(
+                portfolio=form.cleaned_data["portfolio"],
+                user=self.request.user,
+                file_name=upload.name,
+                data=upload.read(),
+                sheet_name=form.cleaned_data["sheet_name"],
+                data_source=form.cleaned_data["data_source"],
+                as_of=form.cleaned_data["as_of"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         if _runs_in_background(run):
             tasks.import_preview.delay_on_commit(run.pk)
         else:
@@ -86,30 +91,52 @@ class ImportRunDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("apply_form", ImportApplyForm())
-        context["preview"] = self.object.preview or {}
+        preview = self.object.preview or {}
+        context.setdefault("apply_form", ImportApplyForm(options=preview.get("links")))
+        context["preview"] = preview
+        context["link_rows"] = link_rows(self.object, context["apply_form"])
         return context
+
+
+def link_rows(run: ImportRun, form: ImportApplyForm) -> list[dict]:
+    """The preview's link options with their tick: the form's input, or else the default.
+
+    Once applied, the tick shows what was linked.
+    """
+    options = (run.preview or {}).get("links", [])
+    if run.links_chosen is not None and not run.can_apply:
+        chosen = {tuple(pair) for pair in run.links_chosen}
+        ticks = [(o["old"], o["new"]) in chosen for o in options]
+    elif form.is_bound:
+        ticked = set(form.data.getlist("links"))
+        ticks = [str(index) in ticked for index in range(len(options))]
+    else:
+        ticks = [o["checked"] for o in options]
+    return [
+        {**option, "index": index, "ticked": tick}
+        for index, (option, tick) in enumerate(zip(options, ticks, strict=True))
+    ]
 
 
 @require_POST
 @permission_required(can_import)
 def import_run_apply_view(request, pk):
     """Apply a previewed run: at once for small files, through a worker for large ones."""
-    run = get_object_or_404(ImportRun.objects.defer("content", "preview"), pk=pk)
-    form = ImportApplyForm(request.POST)
-    form.is_valid()
+    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
+    form = ImportApplyForm(request.POST, options=(run.preview or {}).get("links"))
+    if not form.is_valid():  # a tick that is not one of the preview's links
+        return _apply_refused(request, pk, form)
     try:
         run = import_run_request_apply(
             run=run,
             user=request.user,
             confirm_new_departments=form.cleaned_data.get("confirm_new_departments", False),
+            links=form.chosen_links(),
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             add_service_errors(form, exc)
-            run = ImportRun.objects.select_related("portfolio").defer("content").get(pk=pk)
-            context = {"run": run, "object": run, "preview": run.preview, "apply_form": form}
-            return render(request, ImportRunDetailView.template_name, context, status=400)
+            return _apply_refused(request, pk, form)
         messages.error(request, " ".join(exc.messages))
         return redirect(run)
     if _runs_in_background(run):
@@ -118,6 +145,19 @@ def import_run_apply_view(request, pk):
     else:
         run = import_run_apply(run_id=run.pk)
     return redirect(run)
+
+
+def _apply_refused(request, pk, form: ImportApplyForm):
+    """The run's page again with the apply form's errors (400); nothing was applied."""
+    run = ImportRun.objects.select_related("portfolio").defer("content").get(pk=pk)
+    context = {
+        "run": run,
+        "object": run,
+        "preview": run.preview,
+        "apply_form": form,
+        "link_rows": link_rows(run, form),
+    }
+    return render(request, ImportRunDetailView.template_name, context, status=400)
 
 
 @permission_required(can_import)

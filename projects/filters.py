@@ -6,7 +6,15 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Confidence, Department, Pillar, Portfolio, Proposal, ProposalStatus
+from .models import (
+    Confidence,
+    Department,
+    Pillar,
+    Portfolio,
+    Proposal,
+    ProposalCode,
+    ProposalStatus,
+)
 
 # (model field, URL parameter, label) of every sort order of the proposal list.
 ORDERING = (
@@ -45,7 +53,9 @@ class ProposalFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("검색어"),
         method="search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("사업명·개요 검색")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("사업명·개요·관리번호 검색")}
+        ),
     )
     pillar = django_filters.ModelChoiceFilter(
         label=_("전략"), queryset=Pillar.objects.all(), empty_label=_("전체")
@@ -123,7 +133,14 @@ class ProposalFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         # icontains is a substring match, so '수소' finds '그린수소' (PostgreSQL and SQLite).
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+        # Codes too, former ones included (a code replaced by a report's stays findable).
+        former = ProposalCode.objects.filter(code__icontains=value).values("proposal_id")
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(management_no__icontains=value)
+            | Q(pk__in=former)
+        )
 
     def filter_department(self, queryset, name, value):
         if not value:

@@ -170,6 +170,10 @@ class ProposalQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status__in=[ProposalStatus.DROPPED, ProposalStatus.DONE])
 
+    def with_code(self, code: str):
+        """Return the proposals known by `code`, now or formerly (see ProposalCode)."""
+        return self.filter(Q(management_no=code) | Q(former_codes__code=code)).distinct()
+
 
 class Proposal(models.Model):
     """A business proposal (사업) and its current state, kept by its lead department."""
@@ -432,3 +436,51 @@ class ProposalComment(models.Model):
 
     def __str__(self):
         return f"{self.proposal.management_no} · {self.author}"
+
+
+class ProposalCode(models.Model):
+    """A code a proposal was known by before it adopted another (e.g. a report's code).
+
+    The old code stays findable: the proposal list's search and `/proposals/code/<code>/`
+    find the proposal by it. A code is unique per portfolio among former codes; the service
+    (`proposal_adopt_codes`) also keeps it apart from the current codes.
+    """
+
+    portfolio = models.ForeignKey(
+        Portfolio, verbose_name=_("사업군"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("사업"), on_delete=models.CASCADE, related_name="former_codes"
+    )
+    code = models.CharField(_("예전 관리번호"), max_length=30)
+    replaced_by = models.CharField(_("바뀐 관리번호"), max_length=30)
+    reason = models.CharField(_("사유"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("바꾼 사람"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("바꾼 일시"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("예전 관리번호")
+        verbose_name_plural = _("예전 관리번호")
+        ordering = ["proposal", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "code"],
+                name="proposalcode_unique_code",
+                violation_error_message=_("같은 예전 관리번호가 이미 있습니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(code=models.F("replaced_by")) & ~Q(code=""),
+                name="proposalcode_changed",
+                violation_error_message=_("예전 관리번호와 바뀐 관리번호가 같습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} → {self.replaced_by}"

@@ -17,6 +17,7 @@ from .models import (
     Department,
     Portfolio,
     Proposal,
+    ProposalCode,
     ProposalComment,
     StatusUpdate,
     status_rule_errors,
@@ -184,6 +185,86 @@ def department_create(
         head.department = department
         head.save(update_fields=["department"])
     return department
+
+
+@transaction.atomic
+def proposal_adopt_codes(
+    *, adoptions: list[tuple[Proposal, str]], user: User | None, reason: str
+) -> list[Proposal]:
+    """Give each proposal a new code and keep its old one as a former code (`ProposalCode`).
+
+    The proposals keep their rows (pk, history, reviews, actions, status updates); each gets
+    one history record by `user` with the reason "`reason`: OLD → NEW". The given instances
+    are changed in place (code and version), so a caller holding them (the report import,
+    which has them locked) can go on writing them. Refuse, writing nothing, a code already
+    in use in the portfolio, current or former, and a proposal or code given twice.
+    """
+    if not adoptions:
+        return []
+    proposals = [proposal for proposal, _code in adoptions]
+    codes = [code.strip() for _proposal, code in adoptions]
+    portfolio_id = proposals[0].portfolio_id
+    errors = []
+    if any(p.portfolio_id != portfolio_id for p in proposals):
+        errors.append(_("한 번에 한 사업군의 사업만 관리번호를 바꿀 수 있습니다."))
+    if len({p.pk for p in proposals}) != len(proposals) or len(set(codes)) != len(codes):
+        errors.append(_("한 사업이나 한 관리번호를 두 번 연결할 수 없습니다."))
+    for proposal, code in zip(proposals, codes, strict=True):
+        if not code or len(code) > 30 or code == proposal.management_no:
+            errors.append(
+                _("%(old)s의 새 관리번호 '%(new)s'를 쓸 수 없습니다.")
+                % {"old": proposal.management_no, "new": code}
+            )
+    pks = [p.pk for p in proposals]
+    taken = list(
+        Proposal.objects.filter(portfolio_id=portfolio_id, management_no__in=codes)
+        .exclude(pk__in=pks)
+        .values_list("management_no", flat=True)
+    )
+    taken += ProposalCode.objects.filter(portfolio_id=portfolio_id, code__in=codes).values_list(
+        "code", flat=True
+    )
+    errors += [
+        _("관리번호 %(code)s는 이 사업군에서 이미 쓰였습니다.") % {"code": code}
+        for code in sorted(set(taken))
+    ]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    former = []
+    for proposal, code in zip(proposals, codes, strict=True):
+        line = _("%(reason)s: %(old)s → %(new)s") % {
+            "reason": reason,
+            "old": proposal.management_no,
+            "new": code,
+        }
+        alias = ProposalCode(
+            portfolio_id=portfolio_id,
+            proposal=proposal,
+            code=proposal.management_no,
+            replaced_by=code,
+            reason=line[:200],
+            created_by=user,
+            created_at=now,
+        )
+        # Checked above and by the database; no query per code.
+        alias.full_clean(
+            exclude=["portfolio", "proposal", "created_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        former.append(alias)
+        proposal.management_no = code
+        proposal.version += 1
+        proposal.updated_at = now
+        proposal._change_reason = line
+    ProposalCode.objects.bulk_create(former)
+    Proposal.objects.bulk_update(proposals, ["management_no", "version", "updated_at"])
+    record_history(proposals, user=user, update=True)
+    for proposal in proposals:
+        del proposal._change_reason
+    return proposals
 
 
 @transaction.atomic

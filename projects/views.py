@@ -7,10 +7,13 @@ reverse relations, so this module imports nothing from `reviews`.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
@@ -22,7 +25,7 @@ from . import permissions
 from .filters import ProposalFilterSet
 from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_stored_values
 from .history import changes_since, proposal_audit
-from .models import Proposal
+from .models import Proposal, ProposalCode
 from .portfolios import portfolio_choice
 from .services import proposal_comment_add, proposal_update_status
 
@@ -71,6 +74,23 @@ class ProposalDetailView(DetailView):
         if context["can_comment"]:
             context.setdefault("comment_form", ProposalCommentForm())
         return context
+
+
+@require_GET
+def proposal_by_code_view(request, code):
+    """Redirect a code, current or former (a code replaced by a report's), to its proposal.
+
+    A current code wins over a former one; a code that names proposals of several portfolios
+    leads to the list searched by it. The detail page checks who may see the proposal.
+    """
+    pks = list(Proposal.objects.filter(management_no=code).values_list("pk", flat=True)[:2])
+    if not pks:
+        pks = list(ProposalCode.objects.filter(code=code).values_list("proposal_id", flat=True)[:2])
+    if not pks:
+        raise Http404(_("이 관리번호의 사업이 없습니다."))
+    if len(pks) > 1:
+        return redirect(f"{reverse('projects:proposal_list')}?{urlencode({'q': code})}")
+    return redirect("projects:proposal_detail", pk=pks[0])
 
 
 @require_POST

@@ -1,9 +1,11 @@
 """Import the consultancy report's table from the command line, with the web's engine."""
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from imports.models import ImportState
@@ -41,6 +43,28 @@ class Command(BaseCommand):
             action="store_true",
             help="파일에 나온 새 부서를 만드는 데 동의",
         )
+        parser.add_argument(
+            "--link",
+            action="append",
+            default=[],
+            metavar="예전번호=새번호",
+            help=(
+                "파일의 새 관리번호 행을 보고서 관리번호가 없는 기존 사업에 연결(예: "
+                "--link 기사-05=GY-05, 여러 번 가능). 비슷한 사업명 제안은 이렇게 확인해야 "
+                "연결됩니다."
+            ),
+        )
+        parser.add_argument(
+            "--no-auto-link",
+            action="store_true",
+            help="같은 사업명인 기존 사업에 자동으로 연결하지 않음(--link로 준 것만 연결)",
+        )
+        parser.add_argument(
+            "--as-of",
+            default="",
+            metavar="YYYY-MM-DD",
+            help="보고서의 기준일(기본: 파일 제목 행의 날짜, 없으면 오늘)",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -51,27 +75,45 @@ class Command(BaseCommand):
         data = path.read_bytes()
         portfolio = self._portfolio(options["portfolio"])
         user = self._user(options["user"])
+        links = [self._link(text) for text in options["link"]]
+        as_of = self._as_of(options["as_of"])
+        auto_link = not options["no_auto_link"]
 
-        if options["dry_run"]:
+        if options["dry_run"] or links:
+            # Links are checked before anything is written: a wrong one leaves no trace.
             preview = preview_file(
-                data=data, file_name=path.name, portfolio=portfolio, sheet=options["sheet"]
+                data=data,
+                file_name=path.name,
+                portfolio=portfolio,
+                sheet=options["sheet"],
+                auto_link=auto_link,
+                requested=links,
             )
             if preview.file_error:
                 raise CommandError(preview.file_error)
+            if preview.plan.link_errors:
+                raise CommandError(" ".join(preview.plan.link_errors))
+        if options["dry_run"]:
             self._report(preview.plan.to_json(), preview.plan)
             if preview.has_errors:
                 raise CommandError("오류가 있어 적용할 수 없습니다.")
             self.stdout.write("미리보기만 했습니다(--dry-run). 아무것도 바꾸지 않았습니다.")
             return
 
-        run = import_run_create(
-            portfolio=portfolio,
-            user=user,
-            file_name=path.name,
-            data=data,
-            sheet_name=options["sheet"],
-            data_source=options["source"],
-        )
+        try:
+            run = import_run_create(
+                portfolio=portfolio,
+                user=user,
+                file_name=path.name,
+                data=data,
+                sheet_name=options["sheet"],
+                data_source=options["source"],
+                as_of=as_of,
+                auto_link=auto_link,
+                links_requested=links,
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         run = import_run_preview(run_id=run.pk)
         if run.state == ImportState.INVALID and "file_error" in run.preview:
             raise CommandError(f"#{run.pk}: {run.message}")
@@ -92,6 +134,25 @@ class Command(BaseCommand):
             raise CommandError(f"#{run.pk}: {run.message}")
         self.stdout.write(self.style.SUCCESS(f"#{run.pk}: {run.message}"))
 
+    def _link(self, text: str) -> tuple[str, str]:
+        old, sep, new = text.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise CommandError(
+                f"--link '{text}'의 형식이 틀렸습니다. '예전번호=새번호'(예: 기사-05=GY-05)로 "
+                "적어 주세요."
+            )
+        return (old.strip(), new.strip())
+
+    def _as_of(self, text: str) -> datetime.date | None:
+        if not text:
+            return None
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError as exc:
+            raise CommandError(
+                f"--as-of '{text}'는 날짜가 아닙니다. YYYY-MM-DD(예: 2023-07-24)로 적어 주세요."
+            ) from exc
+
     def _portfolio(self, code: str) -> Portfolio:
         portfolios = Portfolio.objects.all()
         portfolio = portfolios.filter(code=code).first() if code else portfolios.first()
@@ -111,6 +172,24 @@ class Command(BaseCommand):
             raise CommandError(f"사용자 '{username}'가 없습니다.")
         return user
 
+    def _link_line(self, link: dict) -> str:
+        kind = (
+            "같은 사업명"
+            if link["kind"] == "exact"
+            else f"비슷한 사업명, 유사도 {link['score']}"
+            if link["kind"] == "near"
+            else "지정한 연결"
+        )
+        if link["ambiguous"]:
+            kind += ", 후보가 여럿"
+        if link["checked"]:
+            return f"연결 {link['old']} → {link['new']} ({kind}) {link['new_title']}"
+        return (
+            f"연결 제안(연결 안 함) {link['old']} → {link['new']} ({kind}) "
+            f"{link['old_title']} / {link['new_title']} — 연결하려면 "
+            f"--link {link['old']}={link['new']}"
+        )
+
     def _report(self, preview: dict, plan, run=None) -> None:
         write = self.stdout.write
         where = preview.get("sheet") or preview.get("encoding") or ""
@@ -127,6 +206,11 @@ class Command(BaseCommand):
                 write(f"    {change['label']}: {change['old'] or '(없음)'} → {change['new']}")
         for row in rows.get("new", []):
             write(f"신규 {row['row']}행 {row['key']} {row['title']}")
+        for link in preview.get("links", []):
+            write(self._link_line(link))
+            if link["checked"]:
+                for change in link["changes"]:
+                    write(f"    {change['label']}: {change['old'] or '(없음)'} → {change['new']}")
         for item in preview.get("missing", []):
             write(f"파일에 없음 {item['key']} {item['title']}")
         for name in preview.get("new_departments", []):
@@ -141,8 +225,10 @@ class Command(BaseCommand):
             if run
             else {k: plan.count(k) for k in ("new", "changed", "unchanged", "error")}
         )
+        counts["linked"] = run.rows_linked if run else len(plan.linked)
         write(
-            "신규 {new}건, 변경 {changed}건, 변경 없음 {unchanged}건, 오류 {error}건".format(
-                **counts
-            )
+            "신규 {new}건, 변경 {changed}건, 변경 없음 {unchanged}건, 오류 {error}건, "
+            "기존 사업에 연결 {linked}건".format(**counts)
         )
+        if run:
+            write(f"기준일: {run.as_of:%Y-%m-%d} ({run.get_as_of_source_display()})")
