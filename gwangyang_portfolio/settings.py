@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gwangyang_portfolio.context_processors.site",
                 "reviews.context_processors.notifications",
+                "dashboard.context_processors.data_sources",
             ],
         },
     },

@@ -19,6 +19,7 @@ from projects.models import Department, Proposal
 from .bulk import UnnestUpdater
 from .fields import FUND_FIELDS
 from .plan import CHANGED, NEW, Plan
+from .sources import report_sources_mark
 
 BATCH_SIZE = 500
 # Fields every proposal row may carry, in the order the model declares them.
@@ -51,6 +52,7 @@ def apply_plan(
     change_reason: str,
     create_departments: bool,
     progress: Callable[[int], None] | None = None,
+    run_id: int | None = None,
 ) -> dict:
     """Create and update the plan's proposals and departments; return what was done."""
     report = progress or (lambda percent: None)
@@ -68,6 +70,7 @@ def apply_plan(
     updated = _update_proposals(plan, departments, now)
     report(60)
     _sync_supporting(plan, departments, {p.management_no: p for p in created})
+    report_sources_mark(plan, created, run_id=run_id, at=now, batch_size=BATCH_SIZE)
     report(75)
     # History last, so that each record holds the proposal's supporting departments too.
     history = {"user": user, "change_reason": change_reason, "batch_size": BATCH_SIZE}

@@ -236,6 +236,7 @@ def _apply(run_id: int, held: bool | None) -> ImportRun | None:
                         change_reason=change_reason_for(run.pk),
                         create_departments=run.confirm_new_departments,
                         progress=side.report,
+                        run_id=run.pk,
                     )
                 run.state = ImportState.APPLIED
                 run.applied_at = timezone.now()
