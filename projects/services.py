@@ -56,10 +56,13 @@ def _lock(proposal: Proposal, expected_version: int) -> Proposal:
 def _sources_for(given, field_names, *, user, at, default: str) -> dict[str, dict]:
     """Return {fact: entry} for the facts `field_names` touch.
 
-    `given` is a FieldSource value (for all of them), a {field: entry or FieldSource value}
-    mapping (per field; fields it leaves out get `default`), or None (`default` for all).
+    `given` is a FieldSource value or an entry (`provenance.source_entry`, e.g. the report
+    with its run) for all of them, a {field: entry or FieldSource value} mapping (per field;
+    fields it leaves out get `default`), or None (`default` for all).
     A person's edit (FieldSource.EDIT) names `user`.
     """
+    if isinstance(given, dict) and given.get("source") in provenance.FieldSource.values:
+        given = {name: given for name in field_names}  # one entry for all of them
     per_field = given if isinstance(given, dict) else {}
     kind = given if isinstance(given, str) else default
     sources = {}

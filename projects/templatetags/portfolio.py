@@ -59,8 +59,12 @@ def source_of(proposal, fact: str):
 
 @register.filter
 def source_badge(obj) -> str:
-    """The list badge of a row: "demo", "article", "shortened", "mixed" or "" (see
-    `provenance.row_badge`); rows without field sources (meetings, actions) use theirs."""
+    """The list badge of a row: "demo", "article", "shortened", "mixed", "summary" or "" (see
+    `provenance.row_badge`); rows without field sources (meetings, actions) use their
+    `data_source`."""
     if hasattr(obj, "field_sources"):
         return provenance.row_badge(obj)
-    return {"demo": "demo", "article": "article"}.get(getattr(obj, "data_source", ""), "")
+    kind = {"demo": "demo", "article": "article"}.get(getattr(obj, "data_source", ""), "")
+    if kind == "article" and obj._meta.model_name == "followupaction":
+        return "summary"  # the seed words a follow-up after the article, not in its words
+    return kind

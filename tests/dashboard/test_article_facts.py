@@ -128,6 +128,9 @@ def test_what_the_article_does_not_say_is_not_shown_as_a_state(client, seeded, d
     assert "미검토" not in page.split("<main", 1)[1]
     detail = client.get(seeded.first().get_absolute_url()).content.decode()
     assert "기사에 기록 없음" in detail and "미검토" not in detail
+    action = client.get(FollowUpAction.objects.first().get_absolute_url()).content.decode()
+    assert "기사에 기록 없음" in action and "진행중" not in action.split("<main", 1)[1]
+    assert ">기사 요약</span>" in action and ">기사 확인</span>" not in action
 
 
 def test_the_2023_meeting_is_closed_and_refuses_a_demo_proposal(seeded):

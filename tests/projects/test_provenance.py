@@ -175,3 +175,16 @@ def test_detail_query_count_does_not_grow_with_sources(
 
 
 DETAIL_QUERIES = 11
+
+
+def test_an_update_can_name_the_report_and_its_run(portfolio, planner):
+    """A writer on the report's behalf (e.g. linking a report row) passes one entry."""
+    from projects.provenance import source_entry
+
+    proposal = proposal_create(portfolio=portfolio, management_no="L-01", title="사업")
+    entry = source_entry(FieldSource.REPORT, at="2025-03-02", run=7)
+    proposal = proposal_update(
+        proposal=proposal, user=planner, expected_version=1, notes="보고서 비고", source=entry
+    )
+    assert proposal.field_sources["notes"] == {"source": "report", "at": "2025-03-02", "run": 7}
+    assert proposal.field_sources["title"]["source"] == FieldSource.EDIT
