@@ -28,6 +28,7 @@ from reviews.models import (
     ReviewMeeting,
 )
 from reviews.services import review_add
+from reviews.services.reminders import reminders_replan_open_actions
 from tests.factories import UserFactory
 from tests.import_files import row, xlsx
 
@@ -142,6 +143,9 @@ def test_the_2023_meeting_is_closed_and_refuses_a_demo_proposal(seeded):
     assert meeting.chair_name == "주순선 부시장" and meeting.attendee_count == 15
     assert meeting.actions.count() == 4 and meeting.reviews.count() == 9
     assert not Reminder.objects.filter(meeting=meeting).exists()
+    assert not Reminder.objects.filter(action__meeting=meeting).exists()
+    # when: the daily sweep that tops up every open action's reminders runs
+    reminders_replan_open_actions()
     assert not Reminder.objects.filter(action__meeting=meeting).exists()
     demo = Proposal.objects.filter(data_source="demo").first()
     with pytest.raises(ValidationError):
