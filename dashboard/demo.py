@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from projects import provenance
 from projects.models import (
     Confidence,
     DataSource,
@@ -38,7 +39,7 @@ from projects.models import (
     ProposalStatus,
 )
 from projects.services import department_create, proposal_update_status
-from reviews.models import ActionKind, Feasibility, ReviewMeeting
+from reviews.models import VERDICTS, ActionKind, ReviewMeeting
 from reviews.services import (
     action_complete,
     action_create,
@@ -57,6 +58,9 @@ MEETINGS_PER_SCALE = 3
 # portfolio gets tens of thousands in all.
 ACTIONS_PER_MEETING = {"small": 6, "large": 40}
 UPDATES_PER_PROPOSAL = (2, 8)
+# The facts every demo proposal states (their source: demo).
+DEMO_FIELDS = ("title", "pillar", "lead_department", "summary", "origin", "start_year")
+DEMO_FIELDS += ("budget_million", "fund_city")
 
 DEPARTMENTS = [
     "기획예산실",
@@ -235,6 +239,8 @@ def _create_with_updates(portfolio, pillars, departments, heads, start, count, c
         proposal._history_date = dates[0] - datetime.timedelta(days=1)
         # Known since it was recorded, so "new since the last meeting" follows the demo's story.
         proposal.known_since = timezone.localdate(proposal._history_date)
+        demo = provenance.source_entry(provenance.FieldSource.DEMO, at=proposal._history_date)
+        provenance.mark(proposal, DEMO_FIELDS, demo)
     proposals = bulk_create_with_history(proposals, Proposal, batch_size=1000, default_user=creator)
     updates = 0
     for proposal, dates in zip(proposals, timelines, strict=True):
@@ -295,7 +301,7 @@ def _make_meetings(portfolio, proposals, departments, heads, planner, deputy, co
             review_record(
                 review=review,
                 user=planner,
-                feasibility=rng.choice(Feasibility.values[1:]),
+                feasibility=rng.choice(VERDICTS),
                 gaps=f"{DEMO_PREFIX}재원 조달 계획 보완 필요",
                 remedies=f"{DEMO_PREFIX}국비 공모 연계 검토",
                 decision=f"{DEMO_PREFIX}계속 추진",

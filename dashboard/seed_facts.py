@@ -2,10 +2,27 @@
 
 Where the article does not say a fact — a proposal's pillar, its department, a due date — the
 value is left empty, or, where the link is plain from the article's wording, filled and listed
-in `inferred_fields` so the UI marks it '추정'.
+in `inferred_fields` so the UI marks it '추정'. Where it says nothing of an agenda item's
+verdict or a follow-up's progress, the seed records "기사에 기록 없음", never 미검토 / 진행중.
+
+The article's text is in /work/shared/seeds (the product's source); its exact words below are
+copied from it: titles marked verbatim are its words, the three in SHORTENED_TITLES shorten a
+phrase of it (shown with the phrase), and the deputy mayor's quote is whole.
 """
 
 import datetime
+from zoneinfo import ZoneInfo
+
+# The facts' as-of date: the meeting the article reports (2023-07-24), and the article's own
+# publication date. Every seeded row is as of ARTICLE_AS_OF (for "since the last meeting"
+# figures: these proposals existed at that meeting whenever the seed ran); the provenance
+# marks carry the publication date ("기사 2023-07-26").
+ARTICLE_AS_OF = datetime.date(2023, 7, 24)
+ARTICLE_PUBLISHED = datetime.date(2023, 7, 26)
+# The article does not say when the meeting ended; it is recorded as closed that evening.
+MEETING_CLOSED_AT = datetime.datetime(2023, 7, 24, 18, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+# The report's number of proposals, as the article states it (35개 사업안).
+STATED_TOTAL = 35
 
 PORTFOLIO = {
     "code": "future-growth-2023",
@@ -83,6 +100,14 @@ PROPOSALS = [
     ("기사-09", "공공지원 건축물 건립", None, False, "부서 간 협업이 필요한 사업안으로 논의됨."),
 ]
 
+# Titles that shorten the article's wording (not its exact words), with the article's phrase.
+# Every other title in PROPOSALS appears word for word in the article.
+SHORTENED_TITLES = {
+    "기사-05": "광양에 희소금속 비축·재자원화 거점을 조성하자는 방안",
+    "기사-08": "정부 연구기관을 유치하고",
+    "기사-09": "공공지원 건축물을 건립하는",
+}
+
 # Decisions the article reports for particular proposals.
 REVIEW_DECISIONS = {
     "기사-06": "중앙부처·기업 협업을 통해 실행력을 높일 방안을 논의함.",
@@ -104,13 +129,20 @@ MEETING = {
         "- 사업안의 내실을 다지기 위해 전문가 토론회 등을 열기로 함.\n"
         "- 지역 일자리 창출, 세수 증가, 인구 유입, 지역 상권 활성화를 이끌 대규모 사업안을 "
         "지속해서 발굴하기로 함.\n"
-        '부시장: "추진이 어렵다는 생각보다는 열린 마음과 적극적인 사고로 사업을 추진해 '
-        '실행력을 높일 것"\n'
+        "부시장: “이번에 발굴된 35개 사업에 대해 추진이 어렵다는 생각보다는 열린 마음과 "
+        "적극적인 사고로 사업을 추진해 실행력을 높일 것”\n"
         "(출처: 광주일보 2023-07-26 기사)"
     ),
 }
 
+# The deputy mayor's words, whole, as the article quotes them.
+QUOTE = (
+    "이번에 발굴된 35개 사업에 대해 추진이 어렵다는 생각보다는 열린 마음과 적극적인 사고로 "
+    "사업을 추진해 실행력을 높일 것"
+)
+
 # (kind, description) — cross-cutting: no proposal, owner and due date are not in the article.
+# Agreed at the meeting; the article records no progress, so they are "기사에 기록 없음".
 ACTIONS = [
     (
         "ministry_trends",

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "gwangyang_portfolio.context_processors.site",
                 "projects.context_processors.portfolio_switcher",
                 "reviews.context_processors.notifications",
+                "dashboard.context_processors.data_sources",
             ],
         },
     },

@@ -21,6 +21,7 @@ from projects.services import proposal_adopt_codes
 from .bulk import UnnestUpdater
 from .fields import FUND_FIELDS
 from .plan import CHANGED, NEW, Plan
+from .sources import report_sources_mark
 
 BATCH_SIZE = 500
 # Fields every proposal row may carry, in the order the model declares them.
@@ -54,6 +55,7 @@ def apply_plan(
     create_departments: bool,
     progress: Callable[[int], None] | None = None,
     as_of: datetime.date | None = None,
+    run_id: int | None = None,
 ) -> dict:
     """Create and update the plan's proposals and departments; return what was done.
 
@@ -78,6 +80,7 @@ def apply_plan(
     updated = _update_proposals(plan, departments, now)
     report(60)
     _sync_supporting(plan, departments, {p.management_no: p for p in created})
+    report_sources_mark(plan, created, run_id=run_id, at=now, batch_size=BATCH_SIZE)
     report(75)
     # History last, so that each record holds the proposal's supporting departments too.
     history = {"user": user, "change_reason": change_reason, "batch_size": BATCH_SIZE}

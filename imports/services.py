@@ -300,6 +300,7 @@ def _apply(run_id: int, held: bool | None) -> ImportRun | None:
                         create_departments=run.confirm_new_departments,
                         progress=side.report,
                         as_of=run.as_of,
+                        run_id=run.pk,
                     )
                 run.state = ImportState.APPLIED
                 run.applied_at = timezone.now()

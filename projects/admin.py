@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import LoadedVersionForm
 
+from . import provenance
 from .models import Department, Pillar, Portfolio, Proposal, StatusUpdate
 from .services import PROPOSAL_EDITABLE_FIELDS, proposal_record_created, proposal_update
 
@@ -58,7 +59,7 @@ class ProposalAdmin(SimpleHistoryAdmin):
         if obj is None:
             # A proposal typed in here is known from today (the field's default); imports and
             # the seed date theirs by their source.
-            return (*self.STATE_FIELDS, "known_since")
+            return (*self.STATE_FIELDS, "known_since", "field_sources")
         editable = {*PROPOSAL_EDITABLE_FIELDS, "supporting_departments"}
         return tuple(
             f.name
@@ -71,6 +72,9 @@ class ProposalAdmin(SimpleHistoryAdmin):
             # No record yet: save_related writes one creation record once the links exist,
             # instead of a creation record plus one per link change (simple-history's signal).
             obj.skip_history_when_saving = True
+            # Provenance: what the admin typed is this person's entry (projects.provenance).
+            entry = provenance.source_entry(provenance.FieldSource.EDIT, user=request.user)
+            provenance.mark(obj, [*form.changed_data, "title"], entry)
             super().save_model(request, obj, form, change)
             return
         editable = {*PROPOSAL_EDITABLE_FIELDS, "supporting_departments"}

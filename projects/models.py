@@ -226,6 +226,13 @@ class Proposal(models.Model):
         blank=True,
         help_text=_("출처가 밝히지 않아 추정한 항목의 필드 이름 목록입니다."),
     )
+    # Where each field's current value came from (projects.provenance); written by the services.
+    field_sources = models.JSONField(
+        _("항목별 출처"),
+        default=dict,
+        blank=True,
+        help_text=_("항목별로 지금 값의 출처(기사, 보고서, 수정한 사람, 추정, 데모)와 날짜입니다."),
+    )
 
     status = models.CharField(
         _("추진 상태"),
@@ -255,7 +262,9 @@ class Proposal(models.Model):
 
     # The supporting departments are tracked too: every historical record keeps the set as it
     # was then (a row per department in projects_historicalproposal_supporting_departments).
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[supporting_departments])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "field_sources"], m2m_fields=[supporting_departments]
+    )
     objects = ProposalQuerySet.as_manager()
 
     class Meta:

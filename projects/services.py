@@ -12,6 +12,7 @@ from core.conflicts import lock_for_update
 from core.history import history_paused
 from core.services import reject_unknown_fields
 
+from . import provenance
 from .history_records import record_history
 from .models import (
     Department,
@@ -53,16 +54,77 @@ def _lock(proposal: Proposal, expected_version: int) -> Proposal:
     return lock_for_update(proposal, expected_version, message=PROPOSAL_CONFLICT)
 
 
+def _sources_for(given, field_names, *, user, at, default: str) -> dict[str, dict]:
+    """Return {fact: entry} for the facts `field_names` touch.
+
+    `given` is a FieldSource value or an entry (`provenance.source_entry`, e.g. the report
+    with its run) for all of them, a {field: entry or FieldSource value} mapping (per field;
+    fields it leaves out get `default`), or None (`default` for all).
+    A person's edit (FieldSource.EDIT) names `user`.
+    """
+    if isinstance(given, dict) and given.get("source") in provenance.FieldSource.values:
+        given = {name: given for name in field_names}  # one entry for all of them
+    per_field = given if isinstance(given, dict) else {}
+    kind = given if isinstance(given, str) else default
+    sources = {}
+    for name in field_names:
+        entry = per_field.get(name, per_field.get(provenance.fact_of(name), kind))
+        if isinstance(entry, str):
+            entry = provenance.source_entry(
+                entry, at=at, user=user if entry == provenance.FieldSource.EDIT else None
+            )
+        for fact in provenance.facts_of([name]):
+            sources[fact] = entry
+    return sources
+
+
+_CREATE_DEFAULT_SOURCE = {
+    "article": provenance.FieldSource.ARTICLE,
+    "report": provenance.FieldSource.REPORT,
+    "demo": provenance.FieldSource.DEMO,
+}
+
+
 @transaction.atomic
 def proposal_create(
-    *, portfolio: Portfolio, management_no: str, title: str, user: User | None = None, **fields
+    *,
+    portfolio: Portfolio,
+    management_no: str,
+    title: str,
+    user: User | None = None,
+    source: str | dict | None = None,
+    **fields,
 ) -> Proposal:
     """Create a proposal after validating it; supporting departments may be given.
 
-    One creation record holds the new proposal with its supporting departments.
+    One creation record holds the new proposal with its supporting departments. `source`
+    records where the given values came from (projects.provenance): a FieldSource value for
+    all of them, or {field: FieldSource value or entry}; by default the row's `data_source`
+    (a person's entry when it is 직접 입력). Fields listed in `inferred_fields` are marked
+    inferred.
     """
     supporting = fields.pop("supporting_departments", None)
     proposal = Proposal(portfolio=portfolio, management_no=management_no, title=title, **fields)
+    given = ["title", *fields]
+    if supporting:
+        given.append("supporting_departments")
+    # The facts this creation states: tracked ones holding a value (an empty one has no source).
+    stated = [
+        name
+        for name in given
+        if provenance.fact_of(name) in provenance.TRACKED_FIELDS
+        and provenance.has_value(proposal, provenance.fact_of(name))
+    ]
+    now = timezone.now()
+    default = _CREATE_DEFAULT_SOURCE.get(proposal.data_source, provenance.FieldSource.EDIT)
+    sources = _sources_for(source, stated, user=user, at=now, default=default)
+    for name in proposal.inferred_fields or []:
+        fact = provenance.fact_of(name)
+        previous = sources.get(fact, {})
+        sources[fact] = provenance.source_entry(
+            provenance.FieldSource.INFERRED, at=previous.get("at") or now
+        )
+    proposal.field_sources = sources
     proposal.full_clean()
     proposal._history_user = user
     with history_paused(proposal):
@@ -80,14 +142,32 @@ def proposal_record_created(*, proposal: Proposal, user: User | None) -> None:
 
 @transaction.atomic
 def proposal_update(
-    *, proposal: Proposal, user: User, expected_version: int, **changes
+    *,
+    proposal: Proposal,
+    user: User,
+    expected_version: int,
+    source: str | dict | None = None,
+    **changes,
 ) -> Proposal:
-    """Change a proposal's master record; refuse if someone saved it since it was loaded."""
+    """Change a proposal's master record; refuse if someone saved it since it was loaded.
+
+    The changed fields' source becomes `user`'s edit now, unless `source` says otherwise (as
+    for `proposal_create`). A changed field is no longer an inference.
+    """
     supporting = changes.pop("supporting_departments", None)
     reject_unknown_fields("proposal_update", changes, PROPOSAL_EDITABLE_FIELDS)
     locked = _lock(proposal, expected_version)
     for name, value in changes.items():
         setattr(locked, name, value)
+    touched = [*changes, *(["supporting_departments"] if supporting is not None else [])]
+    sources = _sources_for(
+        source, touched, user=user, at=timezone.now(), default=provenance.FieldSource.EDIT
+    )
+    locked.field_sources = {**(locked.field_sources or {}), **sources}
+    extra = ["field_sources"]
+    if set(locked.inferred_fields or []) & set(changes):
+        locked.inferred_fields = [f for f in locked.inferred_fields if f not in changes]
+        extra.append("inferred_fields")
     locked.full_clean()
     locked.version += 1
     locked._history_user = user
@@ -96,7 +176,7 @@ def proposal_update(
         # changes and the new supporting departments together, by `user`.
         with history_paused(locked):
             locked.supporting_departments.set(supporting)
-    locked.save(update_fields=[*changes, "version", "updated_at"])
+    locked.save(update_fields=[*changes, *extra, "version", "updated_at"])
     return locked
 
 
@@ -148,6 +228,15 @@ def proposal_update_status(
     locked.progress = progress
     locked.last_update_at = update.created_at
     locked.version = update.version
+    provenance.mark(
+        locked,
+        provenance.STATE_FIELDS,
+        provenance.source_entry(
+            provenance.FieldSource.DEMO if is_demo else provenance.FieldSource.EDIT,
+            at=update.created_at,
+            user=user,
+        ),
+    )
     locked._history_user = user
     locked._history_date = update.created_at
     locked.save(
@@ -157,6 +246,7 @@ def proposal_update_status(
             "progress",
             "last_update_at",
             "version",
+            "field_sources",
             "updated_at",
         ]
     )

@@ -10,7 +10,13 @@ from core.forms import EmptyChoiceLabelsMixin
 from core.merge import MergeOnConflictMixin
 from projects.models import Department, Portfolio, Proposal
 
-from .models import DueDateChangeRequest, FollowUpAction, ProposalReview, ReviewMeeting
+from .models import (
+    DueDateChangeRequest,
+    Feasibility,
+    FollowUpAction,
+    ProposalReview,
+    ReviewMeeting,
+)
 from .models.actions import DUE_CHANGE_PAST_MESSAGE
 
 
@@ -148,6 +154,13 @@ class ReviewRecordForm(forms.ModelForm):
         model = ProposalReview
         fields = ["feasibility", "gaps", "remedies", "decision"]
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("gaps", "remedies", "decision")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "기사에 기록 없음" says what a source lacks; it is not a verdict a person records.
+        if self.instance.feasibility != Feasibility.UNRECORDED:
+            field = self.fields["feasibility"]
+            field.choices = [c for c in field.choices if c[0] != Feasibility.UNRECORDED]
 
 
 class AgendaAddForm(EmptyChoiceLabelsMixin, forms.Form):

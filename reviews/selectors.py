@@ -95,7 +95,11 @@ def agenda_suggestions(
     if prev is not None:
         carried_ids |= set(
             prev.reviews.filter(
-                feasibility__in=[Feasibility.RECONSIDER, Feasibility.PENDING]
+                feasibility__in=[
+                    Feasibility.RECONSIDER,
+                    Feasibility.PENDING,
+                    Feasibility.UNRECORDED,
+                ]
             ).values_list("proposal_id", flat=True)
         )
     stale_q = Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True)

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 
-from projects import permissions
+from projects import permissions, provenance
 
 register = template.Library()
 
@@ -49,3 +49,22 @@ def format_million(value) -> str:
 def million(value) -> str:
     """`{{ proposal.budget_million|million }}`: see `format_million`; blank when unknown."""
     return format_million(value)
+
+
+@register.filter
+def source_of(proposal, fact: str):
+    """`{{ proposal|source_of:"title" }}`: what to show of that field's source (or None)."""
+    return provenance.source_mark((proposal.field_sources or {}).get(fact))
+
+
+@register.filter
+def source_badge(obj) -> str:
+    """The list badge of a row: "demo", "article", "shortened", "mixed", "summary" or "" (see
+    `provenance.row_badge`); rows without field sources (meetings, actions) use their
+    `data_source`."""
+    if hasattr(obj, "field_sources"):
+        return provenance.row_badge(obj)
+    kind = {"demo": "demo", "article": "article"}.get(getattr(obj, "data_source", ""), "")
+    if kind == "article" and obj._meta.model_name == "followupaction":
+        return "summary"  # the seed words a follow-up after the article, not in its words
+    return kind

@@ -10,9 +10,10 @@ from .actions import (
     FollowUpActionQuerySet,
 )
 from .delivery import Notification, Reminder, ReminderKind, ReminderState
-from .meetings import Feasibility, MeetingState, ProposalReview, ReviewMeeting
+from .meetings import VERDICTS, Feasibility, MeetingState, ProposalReview, ReviewMeeting
 
 __all__ = [
+    "VERDICTS",
     "ActionKind",
     "ActionState",
     "CalendarFeedToken",

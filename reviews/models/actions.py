@@ -29,6 +29,9 @@ class ActionState(models.TextChoices):
     OPEN = "open", _("진행중")
     DONE = "done", _("완료")
     CANCELLED = "cancelled", _("취소")
+    # Agreed at a meeting known only from its source (the 2023 article), which records no
+    # progress: not open (never overdue, never reminded), not done. It has no due date.
+    UNRECORDED = "unrecorded", _("기사에 기록 없음")
 
 
 class FollowUpActionQuerySet(models.QuerySet):
@@ -118,6 +121,14 @@ class FollowUpAction(models.Model):
                 condition=~Q(state="done") | ~Q(completion_note=""),
                 name="action_done_has_note",
                 violation_error_message=_("완료 내용을 적어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="unrecorded") | Q(due_date__isnull=True),
+                name="action_unrecorded_undated",
+                violation_error_message=_(
+                    "출처에 진행 기록이 없는 조치에는 기한을 둘 수 없습니다. "
+                    "기한을 정하려면 진행중으로 바꾸세요."
+                ),
             ),
         ]
 

@@ -90,6 +90,18 @@ class Feasibility(models.TextChoices):
     CONDITIONAL = "conditional", _("조건부 타당")
     RECONSIDER = "reconsider", _("재검토")
     NOT_FEASIBLE = "not_feasible", _("부적합")
+    # The source (the 2023 article) names the item but records no verdict for it: not
+    # "미검토" (nobody has looked), and not a verdict a person picks.
+    UNRECORDED = "unrecorded", _("기사에 기록 없음")
+
+
+# The verdicts a person records (the review form offers these).
+VERDICTS = (
+    Feasibility.FEASIBLE,
+    Feasibility.CONDITIONAL,
+    Feasibility.RECONSIDER,
+    Feasibility.NOT_FEASIBLE,
+)
 
 
 class ProposalReview(models.Model):

@@ -22,15 +22,15 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 SIZES = [1, 10]  # × the report's 35 proposals
 # Budgets: user + the nav's unread-notification count (the session comes from the cache and
-# is written at most once a minute), then the page's own reads.
+# is written at most once a minute) + the footer's loaded sources, then the page's own reads.
 # The list's form reads the department choices twice: "부서(주관·협조)" and "주관부서".
 # The list and 내 부서 read the portfolios once (the request's portfolio and the switcher).
-LIST_QUERIES = 9
+LIST_QUERIES = 10
 # The detail page's audit trail: its records, the supporting departments of all of them (one
 # query), then the names of the pillars and of the departments (lead or supporting) that its
 # changes mention (one query each).
-DETAIL_QUERIES = 16
-MY_DEPARTMENT_QUERIES = 7
+DETAIL_QUERIES = 17
+MY_DEPARTMENT_QUERIES = 8
 
 
 @pytest.fixture

@@ -1,13 +1,40 @@
-"""Load the facts the source article states. Running it twice changes nothing."""
+"""Load the facts the source article states. Running it twice changes nothing.
+
+Everything goes through the services, with the article's dates: the proposals' fields are
+marked as the article's (verbatim, shortened or summarised; the pillars inferred), the
+2023-07-24 meeting is recorded as held and closed that day with its nine agenda items and
+four follow-ups, and what the article does not say is recorded as "기사에 기록 없음". A meeting
+closed in 2023 plans no reminders.
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dashboard import seed_facts as facts
 from projects.models import DataSource, Pillar, Portfolio, Proposal
+from projects.provenance import FieldSource, source_entry
 from projects.services import proposal_create
-from reviews.models import FollowUpAction, MeetingState, ProposalReview, ReviewMeeting
-from reviews.services import action_create, meeting_create, review_add
+from reviews.models import (
+    ActionState,
+    Feasibility,
+    FollowUpAction,
+    MeetingState,
+    ProposalReview,
+    ReviewMeeting,
+)
+from reviews.services import action_create, meeting_close, meeting_create, review_add
+
+
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def article_sources(no: str) -> dict:
+    """The provenance of a seeded proposal's title and summary (its pillar is inferred)."""
+    at = facts.ARTICLE_PUBLISHED
+    phrase = facts.SHORTENED_TITLES.get(no, "")
+    title = source_entry(FieldSource.ARTICLE, at=at, verbatim=not phrase, phrase=phrase)
+    return {"title": title, "summary": source_entry(FieldSource.ARTICLE, at=at, verbatim=False)}
 
 
 class Command(BaseCommand):
@@ -15,8 +42,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        defaults = dict(facts.PORTFOLIO)
+        # Hook for the portfolio's stated total (issue 11, item 5), when the field exists.
+        if _has_field(Portfolio, "stated_total"):
+            defaults["stated_total"] = facts.STATED_TOTAL
         portfolio, _ = Portfolio.objects.get_or_create(
-            code=facts.PORTFOLIO["code"], defaults=facts.PORTFOLIO
+            code=facts.PORTFOLIO["code"], defaults=defaults
         )
         pillars = {}
         for number, name in facts.PILLARS:
@@ -24,6 +55,8 @@ class Command(BaseCommand):
                 portfolio=portfolio, number=number, defaults={"name": name}
             )
 
+        # Hook for the as-of date of seeded rows (issue 11, item 4), when the field exists.
+        as_of = {"known_since": facts.ARTICLE_AS_OF} if _has_field(Proposal, "known_since") else {}
         created = 0
         proposals = {}
         for no, title, pillar_no, inferred, summary in facts.PROPOSALS:
@@ -37,10 +70,23 @@ class Command(BaseCommand):
                     summary=summary,
                     data_source=DataSource.ARTICLE,
                     inferred_fields=["pillar"] if inferred else [],
+                    source=article_sources(no),
+                    **as_of,
                 )
                 created += 1
             proposals[no] = existing
 
+        meeting = self._meeting(portfolio, proposals)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"기사 사실 적재 완료: 사업군 1, 전략 {len(pillars)}, 사업 {len(proposals)}"
+                f"(신규 {created}), 보고회 1({meeting.get_state_display()}), "
+                f"후속조치 {len(facts.ACTIONS)}"
+            )
+        )
+
+    def _meeting(self, portfolio, proposals) -> ReviewMeeting:
+        """The 2023-07-24 meeting, held and closed that day with what the article says."""
         meeting = ReviewMeeting.objects.filter(
             portfolio=portfolio, held_on=facts.MEETING["held_on"], title=facts.MEETING["title"]
         ).first()
@@ -51,12 +97,16 @@ class Command(BaseCommand):
                 data_source=DataSource.ARTICLE,
                 **facts.MEETING,
             )
+        if meeting.state == MeetingState.CLOSED:
+            return meeting  # its record is read-only; corrections go through amendments
         for order, (no, proposal) in enumerate(proposals.items(), start=1):
             if not ProposalReview.objects.filter(meeting=meeting, proposal=proposal).exists():
                 review_add(
                     meeting=meeting,
                     proposal=proposal,
                     order=order,
+                    # The article gives no verdict per item.
+                    feasibility=Feasibility.UNRECORDED,
                     decision=facts.REVIEW_DECISIONS.get(no, ""),
                 )
         for kind, description in facts.ACTIONS:
@@ -65,11 +115,9 @@ class Command(BaseCommand):
                     meeting=meeting,
                     kind=kind,
                     description=description,
+                    # Agreed; the article records no progress and no due date.
+                    state=ActionState.UNRECORDED,
                     data_source=DataSource.ARTICLE,
                 )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"기사 사실 적재 완료: 사업군 1, 전략 {len(pillars)}, 사업 {len(proposals)}"
-                f"(신규 {created}), 보고회 1, 후속조치 {len(facts.ACTIONS)}"
-            )
-        )
+        # Closed in the past: `at` plans no reminders for a meeting of 2023.
+        return meeting_close(meeting=meeting, user=None, at=facts.MEETING_CLOSED_AT)
