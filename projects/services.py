@@ -15,6 +15,7 @@ from core.services import reject_unknown_fields
 from .history_records import record_history
 from .models import (
     REASON_STATUSES,
+    Department,
     Portfolio,
     Proposal,
     ProposalComment,
@@ -173,6 +174,20 @@ def status_update_validate(update: StatusUpdate) -> None:
     if errors:
         raise ValidationError(errors)
     update.full_clean(exclude=["proposal", "author"])
+
+
+@transaction.atomic
+def department_create(
+    *, name: str, email: str = "", head: User | None = None, is_demo: bool = False
+) -> Department:
+    """Create a department and, if given, make `head` its head and a member."""
+    department = Department(name=name.strip(), email=email, head=head, is_demo=is_demo)
+    department.full_clean()
+    department.save()
+    if head is not None and head.department_id != department.pk:
+        head.department = department
+        head.save(update_fields=["department"])
+    return department
 
 
 @transaction.atomic
