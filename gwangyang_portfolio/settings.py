@@ -276,6 +276,8 @@ GP_STALE_DAYS = get_int("GP_STALE_DAYS", 30)
 
 # --- Reminders and review meetings; guarantees in docs/meetings-and-reminders.md --------
 # Dated reminders go out at REMINDER_SEND_HOUR (Asia/Seoul) on working days.
+# Meeting planning ticks at most this many of the suggested agenda items (the most pressing).
+GP_AGENDA_PRESELECT = get_int("GP_AGENDA_PRESELECT", 10)
 REMINDER_BEFORE_DAYS = get_int("REMINDER_BEFORE_DAYS", 7)
 REMINDER_OVERDUE_EVERY_DAYS = get_int("REMINDER_OVERDUE_EVERY_DAYS", 3)
 REMINDER_ESCALATE_AFTER_DAYS = get_int("REMINDER_ESCALATE_AFTER_DAYS", 7)
