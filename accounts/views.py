@@ -17,7 +17,7 @@ from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
 
 from . import permissions
-from .forms import UserAssignForm, UserCreateForm
+from .forms import SignInForm, UserAssignForm, UserCreateForm
 from .models import User
 from .services import user_assign, user_create, user_set_password, user_unlock
 
@@ -31,6 +31,7 @@ class SignInView(LoginView):
     circles (ERR_TOO_MANY_REDIRECTS)."""
 
     redirect_authenticated_user = True
+    form_class = SignInForm
 
     def get_redirect_url(self):
         url = super().get_redirect_url()

@@ -18,6 +18,12 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def _chair_label(user: User) -> str:
+    """A chair by name only ("부시장(데모)", not "부시장(데모) (부시장)"): every choice is a
+    deputy mayor."""
+    return user.display_name
+
+
 class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     proposals = forms.ModelMultipleChoiceField(
         label=_("안건(검토할 사업)"),
@@ -39,6 +45,7 @@ class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["portfolio"].queryset = Portfolio.objects.all()
         self.fields["chair"].queryset = User.objects.filter(role=Role.DEPUTY_MAYOR, is_active=True)
+        self.fields["chair"].label_from_instance = _chair_label
         self.fields["attending_departments"].queryset = Department.objects.order_by("name")
         # The suggested proposals first, in the order of their urgency, then the rest.
         order = ["management_no"]
@@ -117,6 +124,7 @@ class MeetingEditForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, _VersionMixi
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
         # The deputy mayors, and the meeting's own chair even if no longer one.
+        self.fields["chair"].label_from_instance = _chair_label
         self.fields["chair"].queryset = User.objects.filter(
             Q(role=Role.DEPUTY_MAYOR, is_active=True) | Q(pk=self.instance.chair_id)
         )

@@ -113,7 +113,8 @@ def test_conflict_refuses_the_save_keeps_input_and_shows_what_changed(head_clien
     # then
     assert response.status_code == 409
     html = response.content.decode()
-    assert "다른 사용자가 먼저 수정해서 저장하지 못했습니다" in html
+    assert "이 사업이 먼저 수정되어 저장하지 못했습니다" in html
+    assert "다른 창(탭)" in html  # it may have been the same user in another tab
     assert "기획담당" in html and "일부추진" in html and "예산 일부 확보" in html
     assert "내가 쓴 긴 추진 내용" in html
     assert response.context["form"]["progress"].value() == "55"
