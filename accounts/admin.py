@@ -4,6 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLog, User
 
+# The admin site, in Korean and branded: planning staff keep the reference data here
+# (accounts.permissions.PLANNING_ADMIN_PERMISSIONS).
+admin.site.site_header = _("광양시 신성장 사업 포트폴리오 관리")
+admin.site.site_title = _("포트폴리오 관리")
+admin.site.index_title = _("기준 자료(부서·전략·사업군)와 기록")
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

@@ -45,3 +45,13 @@ class UserBackend(ModelBackend):
         if user is None and password is not None:
             raise PermissionDenied
         return user
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """The account's permissions plus those its role brings in the admin
+        (accounts.permissions.PLANNING_ADMIN_PERMISSIONS for planning staff)."""
+        from .permissions import admin_permissions
+
+        perms = super().get_all_permissions(user_obj, obj)
+        if obj is not None or not user_obj.is_active:
+            return perms
+        return perms | admin_permissions(user_obj)

@@ -1,6 +1,7 @@
 """Account forms for planning staff: create an account, change its role and department."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
@@ -85,3 +86,14 @@ class UserAssignForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     def _post_clean(self):
         # The service validates and saves; the form must not touch the instance.
         pass
+
+
+class SignInForm(AuthenticationForm):
+    """The sign-in form, with its messages in plain Korean (the field is labelled 아이디)."""
+
+    error_messages = {
+        "invalid_login": _(
+            "아이디 또는 비밀번호가 올바르지 않습니다. 대소문자를 확인한 뒤 다시 입력하세요."
+        ),
+        "inactive": _("사용이 중지된 계정입니다. 기획 담당자에게 문의하세요."),
+    }

@@ -56,3 +56,30 @@ def can_manage_accounts(user) -> bool:
 def can_assign_account(user, account) -> bool:
     """Planning staff change others' role and sign-in; never their own or a superuser's."""
     return can_manage_accounts(user) and account.pk != user.pk and not account.is_superuser
+
+
+# What the admin site (관리) is for planning staff: the reference data the app has no page for
+# (departments with their reminder e-mail and head, pillars, portfolios) and reading the records
+# behind the pages. Everything else is done through the app's own pages and services.
+PLANNING_ADMIN_PERMISSIONS = frozenset(
+    {
+        "projects.view_portfolio",
+        "projects.change_portfolio",
+        "projects.view_pillar",
+        "projects.add_pillar",
+        "projects.change_pillar",
+        "projects.view_department",
+        "projects.add_department",
+        "projects.change_department",
+        "projects.view_statusupdate",
+        "accounts.view_accesslog",
+        "reviews.view_reminder",
+    }
+)
+
+
+def admin_permissions(user) -> frozenset[str]:
+    """The admin permissions a role brings, on top of any granted to the account itself."""
+    if is_planning(user) and user.is_staff:
+        return PLANNING_ADMIN_PERMISSIONS
+    return frozenset()

@@ -5,8 +5,10 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
@@ -15,9 +17,31 @@ from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
 
 from . import permissions
-from .forms import UserAssignForm, UserCreateForm
+from .forms import SignInForm, UserAssignForm, UserCreateForm
 from .models import User
 from .services import user_assign, user_create, user_set_password, user_unlock
+
+# Pages that only act and send the visitor on: never a place to land after signing in.
+_NOT_A_LANDING_PAGE = {"set_language", "accounts:login", "accounts:logout"}
+
+
+class SignInView(LoginView):
+    """The sign-in page; a `next` that points at an action such as the language switch is
+    dropped, so an old `?next=/i18n/setlang/` link cannot send a signed-in visitor round in
+    circles (ERR_TOO_MANY_REDIRECTS)."""
+
+    redirect_authenticated_user = True
+    form_class = SignInForm
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        if url:
+            try:
+                if resolve(url.split("?", 1)[0]).view_name in _NOT_A_LANDING_PAGE:
+                    return ""
+            except Resolver404:
+                pass
+        return url
 
 
 class PlanningOnlyMixin(PermissionRequiredMixin):

@@ -18,11 +18,12 @@ STATUS_COLOURS = {
     ProposalStatus.DONE_CONTINUING: "#a4161a",
 }
 
-BAR_LEFT, BAR_RIGHT, BAR_HEIGHT, BAR_GAP = 70, 630, 22, 12
+# The labels leave room for 22-unit text, the size a phone needs (static/css/app.css).
+BAR_LEFT, BAR_RIGHT, BAR_HEIGHT, BAR_GAP = 92, 630, 22, 12
 # The line chart's viewBox is 640 wide; the last month's label is centred on the last point,
 # so the plot ends well short of the edge ("11월", "12월" are ~30 units wide at 13 px).
 LINE_WIDTH = 640
-LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 44, 600, 14, 190
+LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 72, 600, 14, 190
 
 
 @dataclass

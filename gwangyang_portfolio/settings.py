@@ -134,6 +134,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_COOLOFF_TIME = timedelta(minutes=get_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Axes' own INFO lines ("AXES: BEGIN" at every start, each sign-in): the access log
+# (gwangyang.access) records sign-ins and lock-outs already.
+AXES_VERBOSE = get_bool("AXES_VERBOSE", False)
 # axes.W006 asks to lock by address too; behind the city hall's NAT that would lock out
 # every official at once, so the username-only lock-out is deliberate.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -259,7 +262,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": get_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # kombu warns "No hostname was supplied" for the embedded filesystem broker, which has none.
+        **(
+            {"kombu.connection": {"level": "ERROR"}}
+            if CELERY_BROKER_URL.startswith("filesystem://")
+            else {}
+        ),
+    },
 }
 
 # --- Product rules ---------------------------------------------------------------------------
@@ -267,6 +278,8 @@ GP_STALE_DAYS = get_int("GP_STALE_DAYS", 30)
 
 # --- Reminders and review meetings; guarantees in docs/meetings-and-reminders.md --------
 # Dated reminders go out at REMINDER_SEND_HOUR (Asia/Seoul) on working days.
+# Meeting planning ticks at most this many of the suggested agenda items (the most pressing).
+GP_AGENDA_PRESELECT = get_int("GP_AGENDA_PRESELECT", 10)
 REMINDER_BEFORE_DAYS = get_int("REMINDER_BEFORE_DAYS", 7)
 REMINDER_OVERDUE_EVERY_DAYS = get_int("REMINDER_OVERDUE_EVERY_DAYS", 3)
 REMINDER_ESCALATE_AFTER_DAYS = get_int("REMINDER_ESCALATE_AFTER_DAYS", 7)

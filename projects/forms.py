@@ -84,6 +84,9 @@ class ProposalStatusUpdateForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, for
 
     def clean(self):
         data = super().clean()
+        if data.get("status") not in REASON_STATUSES:
+            # A reason belongs to a hold or a drop; a stale one left in the box is not saved.
+            data["reason"] = ""
         errors = status_rule_errors(
             status=data.get("status"),
             progress=data.get("progress"),
@@ -94,6 +97,12 @@ class ProposalStatusUpdateForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, for
             if field not in self.errors:  # a missing or non-numeric value is already explained
                 self.add_error(field, message)
         return data
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # static/js/status-form.js hides (and clears) the reason for statuses that take none.
+        self.fields["status"].widget.attrs["data-reason-statuses"] = " ".join(REASON_STATUSES)
+        self.fields["reason"].widget.attrs["data-reason-for"] = self["status"].auto_id
 
     def _post_clean(self):
         # The service builds and validates the StatusUpdate; the form only checks its own input.

@@ -15,6 +15,7 @@ from core.services import reject_unknown_fields
 from . import provenance
 from .history_records import record_history
 from .models import (
+    REASON_STATUSES,
     Department,
     Portfolio,
     Proposal,
@@ -202,8 +203,11 @@ def proposal_update_status(
     ValidationError (field-keyed, in Korean) if the update breaks a rule. `at` dates an update
     made earlier (loading past updates, e.g. the demo; default now); the proposal's history
     record of the change carries the same moment, so its audit trail follows the timeline.
+    A reason is kept only for a status that takes one (보류, 폐기); otherwise it is dropped.
     """
     locked = _lock(proposal, expected_version)
+    if status not in REASON_STATUSES:
+        reason = ""
     update = StatusUpdate(
         proposal=locked,
         author=user,

@@ -1,7 +1,7 @@
 """Forms of the meeting workflow and of follow-up actions; they validate, the services write."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,13 +24,19 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def _chair_label(user: User) -> str:
+    """A chair by name only ("부시장(데모)", not "부시장(데모) (부시장)"): every choice is a
+    deputy mayor."""
+    return user.display_name
+
+
 class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     proposals = forms.ModelMultipleChoiceField(
         label=_("안건(검토할 사업)"),
         queryset=Proposal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("현황 미갱신·위험·이월 사업이 미리 선택되어 있습니다."),
+        help_text=_("제안된 사업이 먼저 나오고, 가장 급한 사업이 미리 선택되어 있습니다."),
     )
 
     class Meta:
@@ -41,17 +47,23 @@ class MeetingPlanForm(EmptyChoiceLabelsMixin, forms.ModelForm):
             "attending_departments": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, portfolio: Portfolio, **kwargs):
+    def __init__(self, *args, portfolio: Portfolio, suggested: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
         # A meeting is planned for the portfolio chosen in the header, never another one.
         self.fields["portfolio"].queryset = Portfolio.objects.filter(pk=portfolio.pk)
         self.fields["chair"].queryset = User.objects.filter(role=Role.DEPUTY_MAYOR, is_active=True)
+        self.fields["chair"].label_from_instance = _chair_label
         self.fields["attending_departments"].queryset = Department.objects.order_by("name")
+        # The suggested proposals first, in the order of their urgency, then the rest.
+        order = ["management_no"]
+        if suggested:
+            whens = [When(pk=pk, then=Value(i)) for i, pk in enumerate(suggested)]
+            order.insert(0, Case(*whens, default=Value(len(suggested))).asc())
         self.fields["proposals"].queryset = (
             Proposal.objects.filter(portfolio=portfolio)
             .active()
             .select_related("lead_department")
-            .order_by("management_no")
+            .order_by(*order)
         )
 
 
@@ -119,6 +131,7 @@ class MeetingEditForm(EmptyChoiceLabelsMixin, MergeOnConflictMixin, _VersionMixi
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
         # The deputy mayors, and the meeting's own chair even if no longer one.
+        self.fields["chair"].label_from_instance = _chair_label
         self.fields["chair"].queryset = User.objects.filter(
             Q(role=Role.DEPUTY_MAYOR, is_active=True) | Q(pk=self.instance.chair_id)
         )

@@ -6,31 +6,49 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Portfolio, Proposal, ProposalStatus
+from projects.models import Portfolio, Proposal, StatusUpdate
 
 from .models import (
-    Feasibility,
     FollowUpAction,
     FollowUpActionQuerySet,
     MeetingState,
     Notification,
+    ProposalReview,
     ReviewMeeting,
 )
 
-AT_RISK_STATUSES = (ProposalStatus.PARTIAL, ProposalStatus.ON_HOLD)
-REASON_STALE = _("현황 미갱신")
-REASON_AT_RISK = _("위험(신뢰도·상태)")
-REASON_CARRIED = _("지난 보고회 이월")
+# The agenda rules, stated on the planning page in this order (the most pressing first).
+REASON_CONFIDENCE_FELL = _("신뢰도 하락")
+REASON_OVERDUE = _("기한 지난 후속조치")
+REASON_CHANGED = _("지난 보고회 이후 상태 변경")
+REASON_NEVER_REVIEWED = _("검토한 적 없음")
+AGENDA_RULES = (
+    (REASON_CONFIDENCE_FELL, _("추진 신뢰도가 지난 보고회 때보다 낮아진 사업")),
+    (REASON_OVERDUE, _("기한이 지났는데 끝나지 않은 후속조치가 있는 사업")),
+    (REASON_CHANGED, _("지난 보고회 이후 추진 상태가 바뀐 사업")),
+    (REASON_NEVER_REVIEWED, _("보고회에서 한 번도 검토하지 않은 사업")),
+)
+# A suggestion's rank: the rules above weigh in that order.
+_WEIGHT = {
+    REASON_CONFIDENCE_FELL: 8,
+    REASON_OVERDUE: 4,
+    REASON_CHANGED: 2,
+    REASON_NEVER_REVIEWED: 1,
+}
 
 
 @dataclass
 class AgendaSuggestion:
     proposal: Proposal
     reasons: list = field(default_factory=list)
+
+    @property
+    def weight(self) -> int:
+        return sum(_WEIGHT[r] for r in self.reasons)
 
 
 def previous_meeting(
@@ -73,54 +91,72 @@ def carried_over_actions(meeting: ReviewMeeting, *, today: datetime.date | None 
     )
 
 
+def agenda_since(portfolio: Portfolio, *, now: datetime.datetime) -> datetime.datetime:
+    """The start of "since the last meeting": the day after the last closed meeting, or
+    GP_STALE_DAYS ago when there has been none."""
+    prev = previous_meeting(portfolio)
+    if prev is None:
+        return now - datetime.timedelta(days=settings.GP_STALE_DAYS)
+    day_after = prev.held_on + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+
 def agenda_suggestions(
     portfolio: Portfolio, *, now: datetime.datetime | None = None
 ) -> list[AgendaSuggestion]:
-    """Return proposals to put on the next agenda: stale, at risk, or carried over.
+    """Return the proposals the next agenda should take up, the most pressing first.
 
-    Stale: no status update for GP_STALE_DAYS days. At risk: confidence ≤ 2, or status
-    일부추진/보류. Carried over: an open action of any closed meeting, or a
-    'reconsider'/'pending' verdict at the last closed meeting. Dropped and done proposals are
-    left out.
+    The rules (AGENDA_RULES, stated on the page): confidence lower than at the last closed
+    meeting; an open follow-up past its due date; status changed since that meeting; never
+    reviewed at a meeting. Dropped and done proposals are left out. Five queries whatever the
+    portfolio's size.
     """
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.GP_STALE_DAYS)
-    prev = previous_meeting(portfolio)
-    # Open follow-ups of any closed meeting, not only the last one's.
-    carried_ids: set[int] = set(
-        open_actions_of_closed_meetings(portfolio)
-        .filter(proposal__isnull=False)
-        .values_list("proposal_id", flat=True)
+    today = timezone.localdate(now)
+    since = agenda_since(portfolio, now=now)
+    first_base: dict[int, int | None] = {}
+    changed: set[int] = set()
+    updates = (
+        StatusUpdate.objects.filter(proposal__portfolio=portfolio, created_at__gte=since)
+        .order_by("proposal_id", "created_at", "id")
+        .values_list("proposal_id", "previous_confidence", "status", "previous_status")
     )
-    if prev is not None:
-        carried_ids |= set(
-            prev.reviews.filter(
-                feasibility__in=[
-                    Feasibility.RECONSIDER,
-                    Feasibility.PENDING,
-                    Feasibility.UNRECORDED,
-                ]
-            ).values_list("proposal_id", flat=True)
-        )
-    stale_q = Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True)
-    risk_q = Q(confidence__lte=2) | Q(status__in=AT_RISK_STATUSES)
+    for proposal_id, base_confidence, status, previous_status in updates:
+        first_base.setdefault(proposal_id, base_confidence)
+        if status != previous_status:
+            changed.add(proposal_id)
+    overdue = set(
+        FollowUpAction.objects.filter(
+            FollowUpActionQuerySet.overdue_q(today), proposal__portfolio=portfolio
+        ).values_list("proposal_id", flat=True)
+    )
+    reviewed = set(
+        ProposalReview.objects.filter(
+            meeting__portfolio=portfolio,
+            meeting__state__in=[MeetingState.HELD, MeetingState.CLOSED],
+        ).values_list("proposal_id", flat=True)
+    )
+    suggestions = []
     proposals = (
         Proposal.objects.filter(portfolio=portfolio)
         .active()
-        .filter(stale_q | risk_q | Q(pk__in=carried_ids))
         .select_related("lead_department")
         .order_by("management_no")
     )
-    suggestions = []
     for p in proposals:
         reasons = []
-        if p.last_update_at is None or p.last_update_at < cutoff:
-            reasons.append(REASON_STALE)
-        if (p.confidence is not None and p.confidence <= 2) or p.status in AT_RISK_STATUSES:
-            reasons.append(REASON_AT_RISK)
-        if p.pk in carried_ids:
-            reasons.append(REASON_CARRIED)
-        suggestions.append(AgendaSuggestion(p, reasons))
+        base = first_base.get(p.pk)
+        if base is not None and p.confidence is not None and p.confidence < base:
+            reasons.append(REASON_CONFIDENCE_FELL)
+        if p.pk in overdue:
+            reasons.append(REASON_OVERDUE)
+        if p.pk in changed:
+            reasons.append(REASON_CHANGED)
+        if p.pk not in reviewed:
+            reasons.append(REASON_NEVER_REVIEWED)
+        if reasons:
+            suggestions.append(AgendaSuggestion(p, reasons))
+    suggestions.sort(key=lambda s: -s.weight)  # stable: management number within a weight
     return suggestions
 
 

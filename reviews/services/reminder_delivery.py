@@ -150,8 +150,9 @@ def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
             Notification(
                 user=user,
                 reminder=reminder,
-                title=message.subject[:200],
-                body=message.body,
+                # In the app: a short title and the words; the "열기" link goes to `url`.
+                title=message.app_title()[:200],
+                body=message.app_body(),
                 url=message.url,
                 created_at=now,
             )

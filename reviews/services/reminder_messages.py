@@ -28,6 +28,15 @@ class Message:
     users: list[User] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
 
+    def app_title(self) -> str:
+        """The in-app title: the subject without the e-mail's "[광양시 신성장 사업]" prefix."""
+        return self.subject.removeprefix(PREFIX).strip()
+
+    def app_body(self) -> str:
+        """The in-app body: the e-mail's words without the bare address at the end (the
+        notification links to it)."""
+        return self.body.rstrip().removesuffix(_absolute(self.url)).rstrip()
+
     def html(self) -> str:
         """Return the e-mail's HTML part: the same words, lists as lists, a link button.
 

@@ -1,5 +1,6 @@
 """Meeting workflow pages: list, plan, edit, agenda, reviews, follow-ups and close."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -26,7 +27,7 @@ from ..forms import (
 )
 from ..models import FollowUpActionQuerySet, MeetingState, ProposalReview, ReviewMeeting
 from ..permissions import can_amend_meeting, can_close_meeting, can_manage_meetings
-from ..selectors import agenda_suggestions, carried_over_actions
+from ..selectors import AGENDA_RULES, agenda_suggestions, carried_over_actions
 
 # A minimal 409 answer; a shared three-way merge of the two edits may replace it.
 _EDIT_CONFLICT = gettext_lazy(
@@ -89,19 +90,26 @@ class MeetingDetailView(DetailView):
 @permission_required(can_manage_meetings)
 def meeting_plan(request):
     """Plan a meeting of the request's portfolio (the header's choice, `?portfolio=`); the
-    agenda is pre-filled with its stale, at-risk and carried-over proposals."""
+    agenda is proposed from the rules stated on the page.
+
+    The most pressing GP_AGENDA_PRESELECT suggestions are ticked; ?all=1 ticks every one.
+    """
     portfolio = portfolio_for_request(request)
     if portfolio is None:
         raise PermissionDenied
     suggestions = agenda_suggestions(portfolio)
     reasons = {s.proposal.pk: s.reasons for s in suggestions}
+    limit = settings.GP_AGENDA_PRESELECT
+    tick_all = request.GET.get("all") == "1"
+    ticked = [s.proposal.pk for s in (suggestions if tick_all else suggestions[:limit])]
     form = MeetingPlanForm(
         request.POST or None,
         portfolio=portfolio,
+        suggested=list(reasons),
         initial={
             "portfolio": portfolio,
             "held_on": timezone.localdate(),
-            "proposals": list(reasons),
+            "proposals": ticked,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -128,7 +136,10 @@ def meeting_plan(request):
         {
             "form": form,
             "reasons": reasons,
-            "suggestion_count": len(reasons),
+            "rules": AGENDA_RULES,
+            "suggestion_count": len(suggestions),
+            "ticked_count": len(ticked),
+            "untick_count": len(suggestions) - len(ticked),
             "portfolio": portfolio,
             "portfolio_choice": portfolio_choice(request),
         },

@@ -179,3 +179,34 @@ def test_my_department_fits_a_phone_and_starts_with_a_skip_link(phone_page, live
     assert_accessible(phone_page)
     phone_page.keyboard.press("Tab")
     assert phone_page.evaluate("document.activeElement.className") == "skip-link"
+
+
+def test_a_hold_reason_is_cleared_when_the_status_leaves_hold(page, live_server):
+    """보류 → 정상추진 without touching the reason: the box hides, and the saved update has none."""
+    from projects.models import StatusUpdate
+    from projects.services import proposal_update_status
+
+    head = HeadFactory()
+    proposal = ProposalFactory(title="섬진강 관광벨트", lead_department=head.department)
+    proposal_update_status(
+        proposal=proposal,
+        user=head,
+        expected_version=proposal.version,
+        status="on_hold",
+        progress=10,
+        reason="예산 미확보로 보류",
+    )
+    login(page, live_server, head)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/status/")
+    reason = page.locator("#id_reason")
+    assert reason.is_visible() and reason.input_value() == "예산 미확보로 보류"
+    page.get_by_label("추진 상태").select_option("on_track")
+    assert reason.is_hidden()
+    page.get_by_label("추진 상태").select_option("on_hold")
+    assert reason.is_visible() and reason.input_value() == "예산 미확보로 보류"
+    page.get_by_label("추진 상태").select_option("on_track")
+    assert_accessible(page)
+    page.get_by_role("button", name="저장").click()
+    page.wait_for_load_state()
+    latest = StatusUpdate.objects.filter(proposal=proposal).latest("created_at", "id")
+    assert (latest.status, latest.reason) == ("on_track", "")

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import HeadFactory, ProposalFactory
 
-from .conftest import assert_accessible, login
+from .conftest import PASSWORD, assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,3 +30,21 @@ def test_wrong_password_shows_a_korean_message(page, live_server):
     login(page, live_server, head, password="wrong-password-123")
     assert page.get_by_role("alert").is_visible()
     assert "/accounts/login/" in page.url
+
+
+def test_switching_to_english_before_signing_in_keeps_english(page, live_server):
+    """Log out → choose English → sign in: the head's page is in English, with no redirect loop."""
+    head = HeadFactory()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("언어").select_option("en")
+    page.get_by_role("button", name="변경").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url and "setlang" not in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Username").fill(head.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url and "setlang" not in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("button", name="Log out").is_visible()

@@ -113,7 +113,8 @@ def test_conflict_refuses_the_save_keeps_input_and_shows_what_changed(head_clien
     # then
     assert response.status_code == 409
     html = response.content.decode()
-    assert "다른 사용자가 먼저 수정해서 저장하지 못했습니다" in html
+    assert "이 사업이 먼저 수정되어 저장하지 못했습니다" in html
+    assert "다른 창(탭)" in html  # it may have been the same user in another tab
     assert "기획담당" in html and "일부추진" in html and "예산 일부 확보" in html
     assert "내가 쓴 긴 추진 내용" in html
     assert response.context["form"]["progress"].value() == "55"
@@ -181,3 +182,50 @@ def test_viewer_sees_the_detail_without_edit_or_comment_controls(client, proposa
     html = client.get(proposal.get_absolute_url()).content.decode()
     assert _url(proposal) not in html
     assert reverse("projects:proposal_comment_add", args=[proposal.pk]) not in html
+
+
+def _put_on_hold(proposal, reason="예산 미확보로 보류"):
+    proposal_update_status(
+        proposal=proposal,
+        user=proposal.lead_department.head,
+        expected_version=proposal.version,
+        status="on_hold",
+        progress=proposal.progress,
+        reason=reason,
+    )
+    proposal.refresh_from_db()
+
+
+def test_a_hold_reason_does_not_outlive_the_hold(head_client, proposal):
+    """Given a proposal on hold, when the head switches to 정상추진 without clearing the
+    pre-filled reason, the saved update has no reason."""
+    _put_on_hold(proposal)
+    form = head_client.get(_url(proposal)).context["form"]
+    assert form.initial["reason"] == "예산 미확보로 보류"  # pre-filled for a head who stays on hold
+    response = _post(head_client, proposal, status="on_track", reason="예산 미확보로 보류")
+    assert response.status_code == 302
+    latest = StatusUpdate.objects.filter(proposal=proposal).latest("created_at", "id")
+    assert latest.status == "on_track"
+    assert latest.reason == ""
+
+
+def test_the_service_drops_a_reason_for_a_status_that_takes_none(proposal):
+    """proposal_update_status keeps a reason only for 보류 and 폐기."""
+    update = proposal_update_status(
+        proposal=proposal,
+        user=proposal.lead_department.head,
+        expected_version=proposal.version,
+        status="partial",
+        progress=30,
+        reason="남은 사유",
+    )
+    assert update.reason == ""
+
+
+def test_the_status_form_marks_which_statuses_take_a_reason(head_client, proposal):
+    """The page ships the rule to static/js/status-form.js, with no inline script."""
+    page = head_client.get(_url(proposal)).content.decode()
+    assert 'data-reason-statuses="on_hold dropped"' in page
+    assert 'data-reason-for="id_status"' in page
+    assert "js/status-form." in page
+    assert "<script>" not in page

@@ -336,8 +336,8 @@ def test_minutes_tables_scroll_inside_a_wrapper(client, planner):
     meeting = MeetingFactory()
     client.force_login(planner)
     page = client.get(reverse("reviews:meeting_minutes", args=[meeting.pk])).content.decode()
-    assert page.count('<table class="data">') == 2
-    assert page.count('<div class="table-wrap"><table class="data">') == 2
+    assert page.count('<table class="data stack">') == 2  # labelled cells on a phone
+    assert page.count('<div class="table-wrap"><table class="data stack">') == 2
 
 
 # --- carried-over follow-ups -----------------------------------------------------------------
@@ -391,7 +391,7 @@ def test_the_plan_form_suggests_proposals_with_open_actions_of_older_meetings(pl
         user=planner,
     )
     suggested = {s.proposal.pk: s.reasons for s in agenda_suggestions(portfolio)}
-    assert "지난 보고회 이월" in [str(r) for r in suggested[old_proposal.pk]]
+    assert "기한 지난 후속조치" in [str(r) for r in suggested[old_proposal.pk]]
 
 
 def _page_data(response) -> dict:

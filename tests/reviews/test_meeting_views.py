@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from projects.models import ProposalStatus
 from reviews.models import (
     ActionState,
     FollowUpAction,
@@ -25,6 +24,7 @@ from tests.factories import (
     MeetingFactory,
     PortfolioFactory,
     ProposalFactory,
+    ReviewFactory,
     UserFactory,
 )
 
@@ -36,25 +36,27 @@ def deputy(db):
     return UserFactory(role=Role.DEPUTY_MAYOR, email="deputy@example.invalid")
 
 
-def test_plan_form_prefills_stale_at_risk_and_carried_over_proposals(client, planner):
+def test_plan_form_states_its_rules_and_ticks_the_suggestions(client, planner):
+    """The planning page names the agenda rules and ticks the proposals they pick."""
     portfolio = PortfolioFactory()
-    fresh = ProposalFactory(portfolio=portfolio, last_update_at=timezone.now(), confidence=4)
-    stale = ProposalFactory(portfolio=portfolio, last_update_at=None, confidence=4)
-    risky = ProposalFactory(portfolio=portfolio, last_update_at=timezone.now(), confidence=2)
-    held = ProposalFactory(
-        portfolio=portfolio, last_update_at=timezone.now(), status=ProposalStatus.ON_HOLD
-    )
-    carried = ProposalFactory(portfolio=portfolio, last_update_at=timezone.now(), confidence=5)
+    reviewed = ProposalFactory(portfolio=portfolio, confidence=4)
+    never = ProposalFactory(portfolio=portfolio, confidence=4)
     last = MeetingFactory(portfolio=portfolio, held_on=datetime.date(2026, 1, 5))
-    ActionFactory(meeting=last, proposal=carried)
+    ReviewFactory(meeting=last, proposal=reviewed)
     meeting_close(meeting=last, user=planner)
     client.force_login(planner)
     response = client.get(reverse("reviews:meeting_plan"))
     assert response.status_code == 200
-    initial = set(response.context["form"].initial["proposals"])
-    assert initial == {stale.pk, risky.pk, held.pk, carried.pk}
-    assert fresh.pk not in initial
-    assert "지난 보고회 이월" in response.content.decode()
+    assert set(response.context["form"].initial["proposals"]) == {never.pk}
+    page = response.content.decode()
+    for rule in (
+        "신뢰도 하락",
+        "기한 지난 후속조치",
+        "지난 보고회 이후 상태 변경",
+        "검토한 적 없음",
+    ):
+        assert rule in page
+    assert "안건 제안 규칙" in page
 
 
 def test_planning_staff_plan_a_meeting_with_agenda(client, planner, deputy):
