@@ -5,105 +5,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
-
 from projects.models import Confidence, Pillar, Portfolio, Proposal, ProposalStatus
 from reviews.models import FollowUpAction, ReviewMeeting
 
 from .followups import DepartmentRow
 
-# 완료율 counts 이행후계속추진 as done (the pledge sites' "이행 완료 후 계속 추진" is finished and
-# kept running); 이행률 adds 정상추진, as Korean local governments' pledge-tracking pages define it.
-DONE_STATUSES = (ProposalStatus.DONE, ProposalStatus.DONE_CONTINUING)
-IMPLEMENTED_STATUSES = (
-    ProposalStatus.DONE,
-    ProposalStatus.ON_TRACK,
-    ProposalStatus.DONE_CONTINUING,
-)
+# Re-exported: the figures and measures are part of what the page shows.
+from .measures import DONE_STATUSES, Figure, Measures, PillarMeasures  # noqa: F401
+
 ACTIVE_EXCLUDED = (ProposalStatus.DONE, ProposalStatus.DROPPED)
 LIST_LIMIT = 12
 TREND_MONTHS = 12
-
-
-FIGURE_LABELS = {
-    "total": _("등록 사업"),
-    "implementation_rate": _("이행률"),
-    "done_rate": _("완료율"),
-    "on_track_rate": _("정상추진 비율"),
-    "avg_progress": _("평균 진척률"),
-    "actions_open": _("진행 중 후속조치"),
-    "actions_overdue": _("기한 경과 후속조치"),
-}
-
-
-@dataclass
-class Figure:
-    """A headline figure now and at the comparison moment."""
-
-    key: str
-    value: float | int | None  # None: a rate over no proposal, shown as "–", never as 0
-    base: float | int | None
-    percent: bool = False
-
-    @property
-    def label(self):
-        return FIGURE_LABELS[self.key]
-
-    @property
-    def delta(self):
-        if self.base is None or self.value is None:
-            return None
-        delta = self.value - self.base
-        return round(delta, 1) if self.percent else delta
-
-
-def ratio(part: int, whole: int) -> float | None:
-    """Return part ÷ whole as a percentage to 0.1; None when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-@dataclass
-class Measures:
-    """The pledge measures of a set of proposals, computed from their statuses and progress.
-
-    이행률 = (완료 + 정상추진 + 이행후계속추진) ÷ 등록된 사업 수;
-    완료율 = (완료 + 이행후계속추진) ÷ 등록된 사업 수; 평균 진척률 = 진척률의 합 ÷ 등록된 사업 수.
-    Every rate is None over no proposal.
-    """
-
-    total: int
-    implemented: int
-    done: int
-    progress_sum: int
-
-    @classmethod
-    def of(cls, status_counts: dict[str, int], progress_sum: int) -> Measures:
-        return cls(
-            total=sum(status_counts.values()),
-            implemented=sum(status_counts.get(s, 0) for s in IMPLEMENTED_STATUSES),
-            done=sum(status_counts.get(s, 0) for s in DONE_STATUSES),
-            progress_sum=progress_sum or 0,
-        )
-
-    @property
-    def implementation_rate(self) -> float | None:
-        return ratio(self.implemented, self.total)
-
-    @property
-    def done_rate(self) -> float | None:
-        return ratio(self.done, self.total)
-
-    @property
-    def avg_progress(self) -> float | None:
-        return round(self.progress_sum / self.total, 1) if self.total else None
-
-
-@dataclass
-class PillarMeasures:
-    """One pillar's row of measures (pillar None: proposals without a pillar)."""
-
-    pillar: Pillar | None
-    measures: Measures
 
 
 @dataclass

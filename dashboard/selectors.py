@@ -34,11 +34,7 @@ from .data import (
     LIST_LIMIT,
     TREND_MONTHS,
     Dashboard,
-    Figure,
-    Measures,
-    PillarMeasures,
     ProposalChange,
-    ratio,
 )
 from .filters import DashboardFilterSet
 from .followups import (
@@ -48,6 +44,7 @@ from .followups import (
     action_totals,
     departments_table,
 )
+from .measures import Measures, PillarMeasures, headline_figures
 
 __all__ = ["ACTIVE_EXCLUDED", "DEPARTMENT_SORTS", "Dashboard", "DepartmentRow", "dashboard_build"]
 
@@ -193,39 +190,6 @@ def _baseline(totals, changed, since_at):
     return status_counts, confidence_counts, base_status, base_total, base_progress, changes
 
 
-def _figures(total, status_counts, progress_sum, base, action_totals):
-    """Build the headline figures; `base` is None when there is nothing to compare with.
-
-    A rate over no proposal is None (shown as "–"), never 0."""
-    now = Measures.of(status_counts, progress_sum)
-    on_track = status_counts[ProposalStatus.ON_TRACK]
-    if base is None:
-        then = Measures(0, 0, 0, 0)
-        b_total = b_on_track = b_open = b_overdue = None
-    else:
-        b_status, b_total, b_progress = base
-        then = Measures.of(b_status, b_progress)
-        b_on_track = ratio(b_status[ProposalStatus.ON_TRACK], b_total)
-        b_open, b_overdue = action_totals["base_open"], action_totals["base_overdue"]
-    compare = base is not None
-    return [
-        Figure("total", total, b_total),
-        Figure(
-            "implementation_rate",
-            now.implementation_rate,
-            then.implementation_rate if compare else None,
-            percent=True,
-        ),
-        Figure("done_rate", now.done_rate, then.done_rate if compare else None, percent=True),
-        Figure("on_track_rate", ratio(on_track, total), b_on_track, percent=True),
-        Figure(
-            "avg_progress", now.avg_progress, then.avg_progress if compare else None, percent=True
-        ),
-        Figure("actions_open", action_totals["open"], b_open),
-        Figure("actions_overdue", action_totals["overdue"], b_overdue),
-    ]
-
-
 def _trend(proposals, total, progress_sum, today):
     """Average progress at each month's end, rolled back from now through the updates."""
     year, month_no = today.year, today.month - (TREND_MONTHS - 1)
@@ -319,7 +283,9 @@ def dashboard_build(
     )
     follow_ups = action_totals(actions, today, since, since_at)
     base = (base_status, base_total, base_progress) if since else None
-    figures = _figures(totals["total"], status_counts, totals["progress_sum"], base, follow_ups)
+    figures = headline_figures(
+        totals["total"], status_counts, totals["progress_sum"], base, follow_ups
+    )
     existing = [c for c in changes if not c.is_new]
     status_changes = [c for c in existing if c.status != c.base_status]
     confidence_changes = [c for c in existing if c.confidence != c.base_confidence]
