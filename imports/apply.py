@@ -75,7 +75,7 @@ def apply_plan(
 
     now = timezone.now()
     linked = _adopt_codes(plan, user, change_reason)
-    created = _create_proposals(plan, departments, data_source)
+    created = _create_proposals(plan, departments, data_source, as_of)
     report(40)
     updated = _update_proposals(plan, departments, now)
     report(60)
@@ -147,13 +147,18 @@ def _assign(proposal: Proposal, values: dict, departments: dict) -> None:
         setattr(proposal, name, value)
 
 
-def _create_proposals(plan, departments, data_source) -> list[Proposal]:
+def _create_proposals(plan, departments, data_source, as_of=None) -> list[Proposal]:
+    """Build the plan's new proposals, known since the report's date (`as_of`, else today)."""
+    known_since = {"known_since": as_of} if as_of is not None else {}
     objs = []
     for row in plan.rows:
         if row.action != NEW:
             continue
         proposal = Proposal(
-            portfolio=plan.portfolio, management_no=row.key, data_source=data_source
+            portfolio=plan.portfolio,
+            management_no=row.key,
+            data_source=data_source,
+            **known_since,
         )
         _assign(proposal, row.values, departments)
         proposal.full_clean(

@@ -25,10 +25,6 @@ from reviews.models import (
 from reviews.services import action_create, meeting_close, meeting_create, review_add
 
 
-def _has_field(model, name: str) -> bool:
-    return any(f.name == name for f in model._meta.get_fields())
-
-
 def article_sources(no: str) -> dict:
     """The provenance of a seeded proposal's title and summary (its pillar is inferred)."""
     at = facts.ARTICLE_PUBLISHED
@@ -42,21 +38,21 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        defaults = dict(facts.PORTFOLIO)
-        # Hook for the portfolio's stated total (issue 11, item 5), when the field exists.
-        if _has_field(Portfolio, "stated_total"):
-            defaults["stated_total"] = facts.STATED_TOTAL
+        defaults = {**facts.PORTFOLIO, "stated_total": facts.STATED_TOTAL}
         portfolio, _ = Portfolio.objects.get_or_create(
             code=facts.PORTFOLIO["code"], defaults=defaults
         )
+        if portfolio.stated_total is None:  # a portfolio seeded before the field existed
+            portfolio.stated_total = facts.STATED_TOTAL
+            portfolio.save(update_fields=["stated_total"])
         pillars = {}
         for number, name in facts.PILLARS:
             pillars[number], _ = Pillar.objects.get_or_create(
                 portfolio=portfolio, number=number, defaults={"name": name}
             )
 
-        # Hook for the as-of date of seeded rows (issue 11, item 4), when the field exists.
-        as_of = {"known_since": facts.ARTICLE_AS_OF} if _has_field(Proposal, "known_since") else {}
+        # Known since the meeting the article reports, however late the rows are loaded.
+        as_of = {"known_since": facts.ARTICLE_AS_OF}
         created = 0
         proposals = {}
         for no, title, pillar_no, inferred, summary in facts.PROPOSALS:
