@@ -20,6 +20,7 @@ from projects.permissions import proposals_editable_by
 from reviews.models import FollowUpAction
 from reviews.permissions import actions_completable_by
 from reviews.selectors import unread_notification_count
+from rounds.selectors import open_rounds_for_department
 
 from . import cache, exports
 from .context import dashboard_context
@@ -183,6 +184,7 @@ class MyDepartmentView(PermissionRequiredMixin, TemplateView):
             actions=actions,
             overdue_count=sum(a.is_overdue_on(today) for a in actions),
             supported=supported,
+            my_rounds=open_rounds_for_department(department.pk),
             today=today,
             stale_days=settings.GP_STALE_DAYS,
         )

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "projects",
     "imports",
     "reviews",
+    "rounds",
     "dashboard",
 ]
 
@@ -281,6 +282,11 @@ REMINDER_SENDING_TIMEOUT_SECONDS = get_int("REMINDER_SENDING_TIMEOUT_SECONDS", 6
 REMINDER_RETRY_BASE_SECONDS = get_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_RETRY_MAX_SECONDS = get_int("REMINDER_RETRY_MAX_SECONDS", 6 * 3600)
 REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 8)
+# Update rounds (rounds app): a reminder N days before the due date, overdue reminders every
+# M days after it, and one escalation to the chair K days after it (docs/update-rounds.md).
+ROUND_REMINDER_BEFORE_DAYS = get_int("ROUND_REMINDER_BEFORE_DAYS", 3)
+ROUND_REMINDER_OVERDUE_EVERY_DAYS = get_int("ROUND_REMINDER_OVERDUE_EVERY_DAYS", 2)
+ROUND_REMINDER_ESCALATE_AFTER_DAYS = get_int("ROUND_REMINDER_ESCALATE_AFTER_DAYS", 5)
 # --- Report import (imports/) ----------------------------------------------------------------
 # Uploads above this size are refused before they are read.
 GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("proposals/import/", include("imports.urls")),
     path("proposals/", include("projects.urls")),
     path("reviews/", include("reviews.urls")),
+    path("rounds/", include("rounds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
