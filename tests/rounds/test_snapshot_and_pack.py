@@ -19,8 +19,16 @@ def test_the_snapshot_is_frozen_at_close_and_later_updates_do_not_change_it():
     # given a round where one proposal was submitted at 50%
     w = make_round_world(departments=1, proposals=2)
     p = fresh(w.proposals[0])
-    round_submit(round_=w.round, proposal=p, user=w.head_of(p), expected_version=p.version,
-                 status="on_track", progress=50, confidence=4, what_changed="착공")
+    round_submit(
+        round_=w.round,
+        proposal=p,
+        user=w.head_of(p),
+        expected_version=p.version,
+        status="on_track",
+        progress=50,
+        confidence=4,
+        what_changed="착공",
+    )
     # when the round closes
     closed = round_close(round_=w.round, user=w.planner)
     frozen = closed.snapshot
@@ -28,8 +36,14 @@ def test_the_snapshot_is_frozen_at_close_and_later_updates_do_not_change_it():
     assert (row["progress"], row["submission"], row["what_changed"]) == (50, "submitted", "착공")
     # and the proposal is updated afterwards
     p = fresh(p)
-    proposal_update_status(proposal=p, user=w.head_of(p), expected_version=p.version,
-                           status="on_track", progress=90, confidence=5)
+    proposal_update_status(
+        proposal=p,
+        user=w.head_of(p),
+        expected_version=p.version,
+        status="on_track",
+        progress=90,
+        confidence=5,
+    )
     # then the stored snapshot is unchanged, and cannot be retaken
     assert fresh(closed).snapshot == frozen
     with pytest.raises(ValidationError):
@@ -41,8 +55,15 @@ def test_the_pack_renders_the_snapshot_as_pdf_and_xlsx_with_hostile_text():
     """Mark-up and formula-like text are written as text."""
     w = make_round_world(departments=1, proposals=1)
     p = fresh(w.proposals[0])
-    round_submit(round_=w.round, proposal=p, user=w.head_of(p), expected_version=p.version,
-                 status="on_track", progress=60, what_changed="<b>굵게</b> & =SUM(A1)")
+    round_submit(
+        round_=w.round,
+        proposal=p,
+        user=w.head_of(p),
+        expected_version=p.version,
+        status="on_track",
+        progress=60,
+        what_changed="<b>굵게</b> & =SUM(A1)",
+    )
     snapshot = round_snapshot(round_=w.round, user=w.planner).snapshot
     pdf = pack_pdf(snapshot)
     assert pdf.startswith(b"%PDF")
