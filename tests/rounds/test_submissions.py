@@ -50,7 +50,7 @@ def test_rates_follow_submissions_unchanged_returns_and_confirmations():
     """Each answer moves the department's counts; a return puts the proposal back to owed."""
     # given a round over 4 proposals of 2 departments
     w = make_round_world(departments=2, proposals=4)
-    p0, p1, p2, p3 = w.proposals
+    p0, p1, p2, _p3 = w.proposals
     assert _rates(w).total.missing == 4 and _rates(w).total.done_rate == 0
     # when the heads answer: an ordinary update, a "변동 없음", and a 완료 (needs confirming)
     s0 = _submit(w, p0)
