@@ -20,7 +20,7 @@ from projects.permissions import proposals_editable_by
 from reviews.models import FollowUpAction
 from reviews.permissions import actions_completable_by
 from reviews.selectors import unread_notification_count
-from rounds.selectors import open_rounds_for_department
+from rounds.selectors import open_rounds_for_department, pending_submissions
 
 from . import cache, exports
 from .context import dashboard_context
@@ -84,6 +84,8 @@ def dashboard(request):
             statuses=filterset.value("status"),
         )
         context["filter"] = filterset
+        # Submissions awaiting planning: the figures above keep the last confirmed values.
+        context["pending_count"], context["pending"] = pending_submissions(filterset.qs)
         return render_to_string("dashboard/_body.html", context)
 
     def render_page():

@@ -185,6 +185,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Evidence attachments (rounds app): stored through the default storage (S3-compatible storage
+# is a STORAGES change), type decided by content, not by the name (docs/update-rounds.md).
+EVIDENCE_MAX_BYTES = get_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+EVIDENCE_ALLOWED_TYPES = get_list(
+    "EVIDENCE_ALLOWED_TYPES", ["pdf", "hwp", "hwpx", "xlsx", "docx", "png", "jpg", "gif", "webp"]
+)
 
 # --- E-mail: console in development, SMTP from the environment in production ---------------
 EMAIL_BACKEND = get_str(

@@ -2,6 +2,7 @@
 reviews what comes back, and only confirmed figures reach the report."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -215,3 +216,132 @@ class RoundSubmission(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == SubmissionState.PENDING
+
+
+def _evidence_path(instance, filename: str) -> str:
+    # The stored name never comes from the user: the SHA-256 and the detected type.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}.{instance.file_type}"
+
+
+class Evidence(models.Model):
+    """A file attached as evidence to one submission, status update, review or completed
+    action; immutable once posted. The stored name is derived from the content."""
+
+    submission = models.ForeignKey(
+        RoundSubmission,
+        verbose_name=_("점검 제출"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    status_update = models.ForeignKey(
+        "projects.StatusUpdate",
+        verbose_name=_("추진 현황"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    review = models.ForeignKey(
+        "reviews.ProposalReview",
+        verbose_name=_("사업 검토"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    action = models.ForeignKey(
+        "reviews.FollowUpAction",
+        verbose_name=_("후속조치"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    file = models.FileField(_("파일"), upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(_("원래 파일명"), max_length=255)
+    file_type = models.CharField(_("파일 형식"), max_length=10)
+    size = models.PositiveBigIntegerField(_("크기(바이트)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("올린 사람"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("올린 시각"))
+
+    class Meta:
+        verbose_name = _("증빙 파일")
+        verbose_name_plural = _("증빙 파일")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(submission__isnull=False, review__isnull=True, action__isnull=True)
+                    | Q(
+                        submission__isnull=True,
+                        status_update__isnull=True,
+                        review__isnull=False,
+                        action__isnull=True,
+                    )
+                    | Q(
+                        submission__isnull=True,
+                        status_update__isnull=True,
+                        review__isnull=True,
+                        action__isnull=False,
+                    )
+                    | Q(
+                        submission__isnull=True,
+                        status_update__isnull=False,
+                        review__isnull=True,
+                        action__isnull=True,
+                    )
+                ),
+                name="evidence_one_target",
+                violation_error_message=_("증빙 파일은 한 곳에만 첨부할 수 있습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="evidence_sha256_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("올린 증빙 파일은 바꿀 수 없습니다."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("rounds:evidence_download", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("올린 증빙 파일은 지울 수 없습니다."))
+
+
+class EvidenceDownload(models.Model):
+    """Who downloaded which evidence file, when (the download log)."""
+
+    evidence = models.ForeignKey(
+        Evidence, verbose_name=_("증빙 파일"), on_delete=models.PROTECT, related_name="downloads"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("사용자"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("시각"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("접속 주소"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("증빙 내려받기 기록")
+        verbose_name_plural = _("증빙 내려받기 기록")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.evidence_id} · {self.user_id} · {self.at:%Y-%m-%d %H:%M}"

@@ -24,3 +24,21 @@ def can_view_my_round(user) -> bool:
 def can_submit(user, proposal) -> bool:
     """The lead department's head (and planning staff) submit a proposal's update."""
     return can_edit_proposal(user, proposal)
+
+
+def can_download_evidence(user, evidence) -> bool:
+    """Planning, the chair, and the head of the department the evidence belongs to."""
+    if is_planning(user) or is_deputy_mayor(user):
+        return True
+    if not is_department_head(user):
+        return False
+    departments = set()
+    if evidence.submission_id:
+        departments.add(evidence.submission.proposal.lead_department_id)
+    if evidence.status_update_id:
+        departments.add(evidence.status_update.proposal.lead_department_id)
+    if evidence.review_id:
+        departments.add(evidence.review.proposal.lead_department_id)
+    if evidence.action_id:
+        departments.add(evidence.action.owner_department_id)
+    return user.department_id in departments

@@ -166,5 +166,17 @@ def pending_queue(round_: UpdateRound):
             is_current=True, state__in=[SubmissionState.PENDING, SubmissionState.SUBMITTED]
         )
         .select_related("proposal", "proposal__lead_department", "submitted_by")
+        .prefetch_related("evidence")
         .order_by("proposal__management_no")
     )
+
+
+def pending_submissions(proposals, *, limit: int = 20) -> tuple[int, list[RoundSubmission]]:
+    """Submissions awaiting confirmation among `proposals` (a queryset): (count, first rows)."""
+    rows = RoundSubmission.objects.filter(
+        is_current=True, state=SubmissionState.PENDING, proposal__in=proposals.values("pk")
+    )
+    first = list(
+        rows.select_related("proposal", "round").order_by("proposal__management_no")[:limit]
+    )
+    return (len(first) if len(first) < limit else rows.count()), first

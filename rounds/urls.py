@@ -1,11 +1,22 @@
 from django.urls import path
 
-from . import views
+from . import views, views_evidence
 
 app_name = "rounds"
 
 urlpatterns = [
     path("", views.round_list, name="round_list"),
+    path("evidence/<int:pk>/", views_evidence.evidence_download, name="evidence_download"),
+    path(
+        "evidence/review/<int:pk>/",
+        views_evidence.review_evidence_upload,
+        name="review_evidence_upload",
+    ),
+    path(
+        "evidence/action/<int:pk>/",
+        views_evidence.action_evidence_upload,
+        name="action_evidence_upload",
+    ),
     path("new/", views.round_create, name="round_create"),
     path("<int:pk>/", views.round_detail, name="round_detail"),
     path("<int:pk>/mine/", views.round_mine, name="round_mine"),

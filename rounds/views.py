@@ -3,6 +3,7 @@ confirmation queue and the agenda pack. Every check asks `rounds.permissions`.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -162,6 +163,7 @@ def round_submit(request, pk, proposal_pk):
                     issues=data["issues"],
                     next_step=data["next_step"],
                     reason=data["reason"],
+                    evidence=request.FILES.getlist("evidence"),
                 )
             except VersionConflict as conflict:
                 form = ProposalStatusUpdateForm(initial=proposal_stored_values(conflict.current))
@@ -171,7 +173,13 @@ def round_submit(request, pk, proposal_pk):
                 add_service_errors(form, error)
             else:
                 return _after_submit(request, round_, submission)
-    context = {"round": round_, "proposal": proposal, "form": form, "current": current}
+    context = {
+        "round": round_,
+        "proposal": proposal,
+        "form": form,
+        "current": current,
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+    }
     return render(request, "rounds/round_submit.html", context, status=status)
 
 

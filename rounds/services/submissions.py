@@ -19,6 +19,7 @@ from projects.models import Proposal, ProposalStatus, status_rule_errors
 from projects.services import PROPOSAL_CONFLICT, proposal_update_status
 
 from ..models import RoundSubmission, SubmissionState, UpdateRound
+from .evidence import evidence_check_all, evidence_store_checked
 from .reminders import reminders_plan_decision
 
 CONFIRM_STATUSES = (ProposalStatus.DONE, ProposalStatus.ON_HOLD, ProposalStatus.DROPPED)
@@ -66,12 +67,15 @@ def round_submit(
     next_step: str = "",
     reason: str = "",
     unchanged: bool = False,
+    evidence: list | tuple = (),
 ) -> RoundSubmission:
     """Record the department's answer for `proposal` in an open round.
 
     Raise ValidationError (Korean) if the round is closed or the values break a status rule,
     VersionConflict if the proposal changed since `expected_version`. Nothing is written then.
+    `evidence` (uploaded files) is checked by content before anything is written.
     """
+    checked = evidence_check_all(evidence)
     locked_round = _open_round(round_, proposal)
     locked = lock_for_update(proposal, expected_version, message=PROPOSAL_CONFLICT)
     errors = status_rule_errors(
@@ -118,6 +122,7 @@ def round_submit(
     _retire_current(locked_round, locked)
     submission.full_clean(exclude=["round", "proposal", "status_update"])
     submission.save()
+    evidence_store_checked(checked, user=user, submission=submission)
     return submission
 
 

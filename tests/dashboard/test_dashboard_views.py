@@ -19,8 +19,9 @@ URL = reverse("dashboard:index")
 # follow-up
 # totals, stale list, changed follow-ups, departments, upcoming, matrix, pillars, trend, the
 # filter form's pillar and department choices, and the session's save (savepoint, update,
-# release: SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding).
-QUERIES_MISS = 16  # user, version + unread count in one round trip, the dashboard's reads
+# release: SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding), and the round
+# submissions awaiting confirmation (the 확인 대기 note).
+QUERIES_MISS = 17  # user, version + unread count in one round trip, the dashboard's reads
 QUERIES_HIT = 2  # user; portfolio version and unread count in one query; session from cache
 
 
