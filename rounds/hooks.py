@@ -37,8 +37,21 @@ def _pending_panel(request, proposal) -> str:
     )
 
 
+def _meeting_links(user, meeting) -> list[tuple[str, str]]:
+    """On a meeting that is not closed: planning opens the round that prepares it."""
+    from django.utils.translation import gettext as _
+
+    from .permissions import can_manage_rounds
+
+    if not can_manage_rounds(user) or meeting.state == "closed":
+        return []
+    url = reverse("rounds:round_create") + f"?meeting={meeting.pk}"
+    return [(_("이 보고회 점검 회차 열기"), url)]
+
+
 def register() -> None:
     from projects import hooks as project_hooks
+    from reviews import hooks as review_hooks
     from reviews.services.reminder_kinds import register_reminder_kind
 
     from .services import reminders
@@ -47,3 +60,4 @@ def register() -> None:
         register_reminder_kind(kind, compose=reminders.compose, still_wanted=reminders.still_wanted)
     project_hooks.register_status_update_url(_submit_url)
     project_hooks.register_detail_panel(_pending_panel)
+    review_hooks.register_meeting_links(_meeting_links)

@@ -15,7 +15,7 @@ from core.forms import add_service_errors
 from core.guards import ensure_permitted, permission_required
 from projects.models import Portfolio
 
-from .. import services
+from .. import hooks, services
 from ..forms import (
     ActionForm,
     AgendaAddForm,
@@ -77,6 +77,7 @@ class MeetingDetailView(DetailView):
             can_close=can_close_meeting(user, meeting) and is_open,
             can_amend=can_amend_meeting(user, meeting) and not is_open,
             carried_over=carried_over_actions(meeting),
+            extra_links=hooks.meeting_links(user, meeting),
             action_form=ActionForm(meeting=meeting) if can_manage else None,
             agenda_form=AgendaAddForm(meeting=meeting) if can_manage else None,
             **kwargs,

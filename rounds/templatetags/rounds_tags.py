@@ -13,3 +13,11 @@ def round_update_url(proposal, my_rounds) -> str:
         if any(p.pk == proposal.pk for p, _s in dr.rows):
             return reverse("rounds:submit", args=[dr.round.pk, proposal.pk])
     return ""
+
+
+@register.filter
+def can_view_rounds(user) -> bool:
+    """Whether the menu shows "분기 점검" (planning staff and the chair)."""
+    from rounds.permissions import can_view_round_dashboard
+
+    return can_view_round_dashboard(user)

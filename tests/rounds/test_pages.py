@@ -26,6 +26,7 @@ def test_planning_opens_a_round_from_the_meeting_page(client):
     )
     client.force_login(w.planner)
     url = reverse("rounds:round_create") + f"?meeting={meeting.pk}"
+    assert url in client.get(meeting.get_absolute_url()).content.decode().replace("&amp;", "&")
     page = client.get(url)
     assert page.status_code == 200 and meeting.title in page.content.decode()
     due = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
