@@ -56,7 +56,7 @@ MARK_FUNCTION = "gp_portfolio_version_mark"
 BUMP_FUNCTION = "gp_portfolio_version_bump"
 TABLE = "reviews_portfolioversion"  # dashboard.PortfolioVersion
 MARK_TABLE = "reviews_portfoliowritemark"  # dashboard.PortfolioWriteMark
-APPS = ("projects", "reviews")
+APPS = ("projects", "reviews", "rounds")
 # Tables the dashboard never reads and that change on their own schedule. History tables are
 # left out too: a history row is only ever written together with the row it records; so is
 # a former code (projects.ProposalCode), written only with its proposal's new code.
@@ -66,6 +66,8 @@ NOT_WATCHED = {
     "reviews.calendarfeedtoken",
     "reviews.notification",
     "reviews.reminder",
+    "rounds.evidence",
+    "rounds.evidencedownload",
 }
 
 logger = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ from projects.portfolios import portfolio_for_request
 from reviews.models import FollowUpAction
 from reviews.permissions import actions_completable_by
 from reviews.selectors import unread_notification_count
+from rounds.selectors import open_rounds_for_department, pending_submissions
 
 from . import cache, exports
 from .context import dashboard_context
@@ -98,6 +99,8 @@ def dashboard(request):
             statuses=filterset.value("status"),
         )
         context["filter"] = filterset
+        # Submissions awaiting planning: the figures above keep the last confirmed values.
+        context["pending_count"], context["pending"] = pending_submissions(filterset.qs)
         return render_to_string("dashboard/_body.html", context)
 
     def render_page():
@@ -211,6 +214,7 @@ class MyDepartmentView(PermissionRequiredMixin, TemplateView):
             actions=actions,
             overdue_count=sum(a.is_overdue_on(today) for a in actions),
             supported=supported,
+            my_rounds=open_rounds_for_department(department.pk),
             today=today,
             stale_days=settings.GP_STALE_DAYS,
         )

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "projects",
     "imports",
     "reviews",
+    "rounds",
     "dashboard",
 ]
 
@@ -189,6 +190,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Evidence attachments (rounds app): stored through the default storage (S3-compatible storage
+# is a STORAGES change), type decided by content, not by the name (docs/update-rounds.md).
+EVIDENCE_MAX_BYTES = get_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+EVIDENCE_ALLOWED_TYPES = get_list(
+    "EVIDENCE_ALLOWED_TYPES", ["pdf", "hwp", "hwpx", "xlsx", "docx", "png", "jpg", "gif", "webp"]
+)
 
 # --- E-mail: console in development, SMTP from the environment in production ---------------
 EMAIL_BACKEND = get_str(
@@ -296,6 +303,11 @@ REMINDER_SENDING_TIMEOUT_SECONDS = get_int("REMINDER_SENDING_TIMEOUT_SECONDS", 6
 REMINDER_RETRY_BASE_SECONDS = get_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_RETRY_MAX_SECONDS = get_int("REMINDER_RETRY_MAX_SECONDS", 6 * 3600)
 REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 8)
+# Update rounds (rounds app): a reminder N days before the due date, overdue reminders every
+# M days after it, and one escalation to the chair K days after it (docs/update-rounds.md).
+ROUND_REMINDER_BEFORE_DAYS = get_int("ROUND_REMINDER_BEFORE_DAYS", 3)
+ROUND_REMINDER_OVERDUE_EVERY_DAYS = get_int("ROUND_REMINDER_OVERDUE_EVERY_DAYS", 2)
+ROUND_REMINDER_ESCALATE_AFTER_DAYS = get_int("ROUND_REMINDER_ESCALATE_AFTER_DAYS", 5)
 # --- Report import (imports/) ----------------------------------------------------------------
 # Uploads above this size are refused before they are read.
 GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

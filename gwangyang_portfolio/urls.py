@@ -13,9 +13,11 @@ urlpatterns = [
     path("proposals/import/", include("imports.urls")),
     path("proposals/", include("projects.urls")),
     path("reviews/", include("reviews.urls")),
+    path("rounds/", include("rounds.urls")),
     # Public: a visitor on the login page chooses their language before signing in (the choice is
     # kept in the language cookie, which signing in does not touch).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 

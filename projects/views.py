@@ -21,7 +21,7 @@ from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
 
-from . import permissions
+from . import hooks, permissions
 from .filters import ProposalFilterSet
 from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_stored_values
 from .history import changes_since, proposal_audit
@@ -71,6 +71,9 @@ class ProposalDetailView(DetailView):
         context["audit"] = proposal_audit(proposal)
         context["can_edit"] = permissions.can_edit_proposal(self.request.user, proposal)
         context["can_comment"] = permissions.can_comment_proposal(self.request.user, proposal)
+        if context["can_edit"]:
+            context["update_url"] = hooks.status_update_url(self.request.user, proposal)
+        context["panels"] = hooks.detail_panels(self.request, proposal)
         if context["can_comment"]:
             context.setdefault("comment_form", ProposalCommentForm())
         return context
@@ -132,6 +135,13 @@ class ProposalStatusUpdateView(PermissionRequiredMixin, FormView):
             Proposal.objects.with_list_relations(), pk=self.kwargs["pk"]
         )
         return self.proposal
+
+    def get(self, request, *args, **kwargs):
+        # During an open round a head's update is the round's submission: send them there.
+        url = hooks.status_update_url(request.user, self.proposal)
+        if url != request.path:
+            return redirect(url)
+        return super().get(request, *args, **kwargs)
 
     def get_initial(self):
         return proposal_stored_values(self.proposal)

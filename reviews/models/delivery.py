@@ -18,6 +18,13 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("기한 경과 알림")
     ESCALATION = "escalation", _("주재자 보고(장기 지연)")
     WEEKLY_DIGEST = "weekly_digest", _("주간 요약")
+    # Kinds of the update rounds (rounds app), worded by the handlers it registers.
+    ROUND_OPENED = "round_opened", _("점검 회차 시작(부서)")
+    ROUND_BEFORE_DUE = "round_before_due", _("점검 제출 기한 전 알림")
+    ROUND_OVERDUE = "round_overdue", _("점검 제출 기한 경과 알림")
+    ROUND_ESCALATION = "round_escalation", _("점검 미제출 주재자 보고")
+    ROUND_NUDGE = "round_nudge", _("점검 제출 독촉")
+    ROUND_DECIDED = "round_decided", _("점검 제출 확인·반려 알림")
 
 
 class ReminderState(models.TextChoices):
@@ -67,6 +74,8 @@ class Reminder(models.Model):
         related_name="reminders",
     )
     recipient_email = models.EmailField(_("받는 주소"), blank=True)
+    # What a kind registered by an upper app needs to word the row (e.g. {"round": 3}).
+    payload = models.JSONField(_("부가 정보"), default=dict, blank=True)
     # The action's due date this reminder was planned for; a different current due date
     # means the plan is stale and the row is cancelled instead of sent.
     planned_for_due = models.DateField(_("기준 기한"), null=True, blank=True)

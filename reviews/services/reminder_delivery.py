@@ -29,6 +29,7 @@ from ..models import (
     ReminderKind,
     ReminderState,
 )
+from .reminder_kinds import handler_for
 from .reminder_messages import compose
 from .reminder_rules import Rules, overdue_slot, send_at
 from .reminders import ACTION_KINDS
@@ -73,6 +74,9 @@ def reminders_claim_due(
 
 def _still_wanted(reminder: Reminder, action: FollowUpAction | None) -> bool:
     if action is None:
+        handler = handler_for(reminder.kind)
+        if handler is not None:
+            return handler.still_wanted(reminder)
         return reminder.kind not in ACTION_KINDS
     return (
         action.state == ActionState.OPEN

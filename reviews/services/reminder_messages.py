@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from projects.models import Department
 
 from ..models import ActionState, FollowUpAction, FollowUpActionQuerySet, Reminder, ReminderKind
+from .reminder_kinds import handler_for
 
 PREFIX = "[광양시 신성장 사업] "
 
@@ -64,7 +65,8 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _department_audience(department: Department) -> tuple[list[User], list[str]]:
+def department_audience(department: Department) -> tuple[list[User], list[str]]:
+    """Return the active heads of `department` and the addresses to write to (its own first)."""
     users = list(
         User.objects.filter(is_active=True)
         .filter(
@@ -181,6 +183,9 @@ def _digest_text(today: datetime.date) -> tuple[str, str]:
 
 def compose(reminder: Reminder, *, now: datetime.datetime) -> Message:
     """Return the message of `reminder`, addressed to its current recipients."""
+    handler = handler_for(reminder.kind)
+    if handler is not None:
+        return handler.compose(reminder, now)
     today = timezone.localdate(now)
     if reminder.action_id:
         subject, body = _action_text(reminder, today)
@@ -197,5 +202,5 @@ def compose(reminder: Reminder, *, now: datetime.datetime) -> Message:
         users = [user] if user.is_active else []
         emails = [user.email] if user.is_active and user.email else []
     else:
-        users, emails = _department_audience(reminder.recipient_department)
+        users, emails = department_audience(reminder.recipient_department)
     return Message(PREFIX + subject, body, url, users, emails)

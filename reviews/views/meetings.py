@@ -16,7 +16,7 @@ from core.forms import add_service_errors
 from core.guards import ensure_permitted, permission_required
 from projects.portfolios import portfolio_choice, portfolio_for_request
 
-from .. import services
+from .. import hooks, services
 from ..forms import (
     ActionForm,
     AgendaAddForm,
@@ -81,6 +81,7 @@ class MeetingDetailView(DetailView):
             can_close=can_close_meeting(user, meeting) and is_open,
             can_amend=can_amend_meeting(user, meeting) and not is_open,
             carried_over=carried_over_actions(meeting),
+            extra_links=hooks.meeting_links(user, meeting),
             action_form=ActionForm(meeting=meeting) if can_manage else None,
             agenda_form=AgendaAddForm(meeting=meeting) if can_manage else None,
             **kwargs,
