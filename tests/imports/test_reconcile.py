@@ -148,6 +148,16 @@ def test_seed_then_report_holds_35_proposals_and_keeps_the_nine():
     assert Proposal.history.count() == history_total
     assert ProposalCode.objects.count() == 9
 
+    # And the deputy mayor's rates are over all 35: 1 of 35 on track → 이행률 2.9%
+    client.force_login(UserFactory(role=Role.DEPUTY_MAYOR))
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "등록된 35건 기준" in page and "35개 중" not in page
+    assert "2.9%" in page
+
+    # And seeding again after the links adds no second 기사-05
+    call_command("seed", verbosity=0)
+    assert Proposal.objects.filter(portfolio=portfolio).count() == 35
+
 
 def test_a_near_match_is_not_linked_without_confirmation():
     """Applied with the defaults, the near suggestion stays unlinked: a new proposal is made."""

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         created = 0
         proposals = {}
         for no, title, pillar_no, inferred, summary in facts.PROPOSALS:
-            existing = Proposal.objects.filter(portfolio=portfolio, management_no=no).first()
+            # A proposal the report renamed (기사-05 → GY-05) is still the article's: no duplicate.
+            existing = Proposal.objects.filter(portfolio=portfolio).with_code(no).first()
             if existing is None:
                 existing = proposal_create(
                     portfolio=portfolio,
