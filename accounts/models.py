@@ -71,6 +71,9 @@ class AccessLog(models.Model):
     path = models.CharField(_("경로"), max_length=500, blank=True)
     user_agent = models.CharField(_("브라우저"), max_length=300, blank=True)
 
+    # A record of what was sent, hostile or not (core.text.plain_text_fields).
+    plain_text_exempt = ("username", "path", "user_agent")
+
     class Meta:
         verbose_name = _("접속 기록")
         verbose_name_plural = _("접속 기록")

@@ -46,9 +46,15 @@ INSTALLED_APPS = [
     "dashboard",
 ]
 
+# Every CharField (one line) and TextField (multi-line) of these apps' models refuses control
+# characters (core.text), in forms, the admin and full_clean alike.
+GP_PLAIN_TEXT_APPS = ["accounts", "projects", "imports", "reviews", "dashboard"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in the address or a form field is a 400, never a 500 from the database.
+    "core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -286,6 +292,14 @@ REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 8)
 GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # A file with more data rows than this is refused with a message.
 GP_IMPORT_MAX_ROWS = get_int("GP_IMPORT_MAX_ROWS", 20_000)
+# An .xlsx is a zip archive: before it is parsed, the declared and the actual unpacked size of
+# its members (together) must stay within this, and no member may unpack to more than
+# GP_IMPORT_MAX_RATIO times its compressed size (decompression bombs).
+GP_IMPORT_MAX_UNPACKED_BYTES = get_int("GP_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+GP_IMPORT_MAX_RATIO = get_int("GP_IMPORT_MAX_RATIO", 100)
+# A run whose task started this many times without finishing (its worker died each time, e.g.
+# killed for memory) is marked failed instead of being tried again.
+GP_IMPORT_MAX_ATTEMPTS = get_int("GP_IMPORT_MAX_ATTEMPTS", 3)
 # Files at least this big are previewed and applied by a Celery worker, with a progress page.
 GP_IMPORT_ASYNC_MIN_BYTES = get_int("GP_IMPORT_ASYNC_MIN_BYTES", 200 * 1024)
 
