@@ -1,6 +1,8 @@
 """Account pages for planning staff: list, create, change role and department, set a new
 password, clear a sign-in lock-out."""
 
+import logging
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.generic import FormView, ListView
 
 from core.forms import add_service_errors
@@ -16,8 +19,16 @@ from core.guards import PermissionRequiredMixin, ensure_permitted
 
 from . import permissions
 from .forms import UserAssignForm, UserCreateForm
-from .models import User
-from .services import user_assign, user_create, user_set_password, user_unlock
+from .models import AccessEvent, User
+from .services import (
+    access_log_record,
+    user_assign,
+    user_create,
+    user_set_password,
+    user_unlock,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class PlanningOnlyMixin(PermissionRequiredMixin):
@@ -153,3 +164,11 @@ def user_unlock_view(request, pk):
     else:
         messages.info(request, _("풀 잠금이 없습니다."))
     return redirect("accounts:user_assign", pk=account.pk)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: record the rejection in the access log like any other 403, then
+    answer with Django's own CSRF failure page."""
+    access_log_record(event=AccessEvent.DENIED, request=request, user=getattr(request, "user", None))
+    logger.warning("csrf failure path=%s reason=%s", request.path[:200], reason)
+    return django_csrf_failure(request, reason=reason)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import get_bool, get_int, get_list, get_str
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "core",
     "accounts",
     "projects",
@@ -61,10 +64,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
+    # Signed-in pages and downloads are never kept by a browser or a proxy cache.
+    "accounts.middleware.PrivateNoStoreMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, as its docs ask: it turns lock-outs into a response.
@@ -149,6 +155,10 @@ SESSION_COOKIE_AGE = get_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 GP_SESSION_TOUCH_SECONDS = get_int("GP_SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a sign-in ends this long after it began (accounts.middleware).
+GP_SESSION_MAX_AGE_SECONDS = get_int("DJANGO_SESSION_MAX_AGE_SECONDS", 12 * 3600)
+# A CSRF rejection is written to the access log like any other 403.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
 # --- Security (manage.py check --deploy is clean when DJANGO_DEBUG is off) -----------------
 HTTPS = get_bool("DJANGO_HTTPS", not DEBUG)
@@ -168,6 +178,23 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this site;
+# no inline script, style element or style attribute anywhere in the templates (the charts draw
+# with SVG attributes, htmx's indicator styles are in app.css). No plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 
 # --- Internationalisation: Korean first, English through Django's i18n ---------------------
 LANGUAGE_CODE = "ko"
