@@ -10,8 +10,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from core.forms import add_service_errors
@@ -169,6 +169,7 @@ def user_unlock_view(request, pk):
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: record the rejection in the access log like any other 403, then
     answer with Django's own CSRF failure page."""
-    access_log_record(event=AccessEvent.DENIED, request=request, user=getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    access_log_record(event=AccessEvent.DENIED, request=request, user=user)
     logger.warning("csrf failure path=%s reason=%s", request.path[:200], reason)
     return django_csrf_failure(request, reason=reason)
