@@ -6,6 +6,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +61,23 @@ class PrivateNoStoreMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user whose password someone else set to the password change page first.
+
+    Only that page, signing out and static files stay open until the password is changed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            target = reverse("accounts:password_change")
+            static = "/" + settings.STATIC_URL.lstrip("/")
+            allowed = (target, reverse("accounts:logout"), reverse("set_language"), static)
+            if not request.path.startswith(allowed):
+                return redirect(target)
+        return self.get_response(request)

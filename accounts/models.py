@@ -27,6 +27,9 @@ class User(AbstractUser):
     )
     position = models.CharField(_("직위"), max_length=50, blank=True)
     is_demo = models.BooleanField(_("데모 계정"), default=False)
+    # Set when someone else chose the password (creation, reset by planning staff): the user
+    # must choose their own at the next sign-in (accounts.middleware).
+    must_change_password = models.BooleanField(_("다음 로그인 때 비밀번호 변경"), default=False)
 
     class Meta:
         verbose_name = _("사용자")
@@ -55,6 +58,7 @@ class AccessEvent(models.TextChoices):
     LOCKED_OUT = "locked_out", _("계정 잠금")
     DENIED = "denied", _("권한 거부")
     PASSWORD_SET = "password_set", _("비밀번호 재설정(관리자)")
+    PASSWORD_CHANGED = "password_changed", _("비밀번호 변경(본인)")
     UNLOCKED = "unlocked", _("로그인 잠금 해제(관리자)")
 
 

@@ -4,11 +4,15 @@ import time
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .middleware import IDLE_TOUCH, SIGNED_IN_AT
 from .models import AccessEvent
 from .services import access_log_record
+
+# Sent with `user` when an account's password is replaced, by its owner or by planning staff;
+# secrets tied to the old password (the calendar feed token, in reviews) are renewed.
+password_replaced = Signal()
 
 
 @receiver(user_logged_in)

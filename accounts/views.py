@@ -6,9 +6,11 @@ import logging
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_POST
@@ -24,6 +26,7 @@ from .services import (
     access_log_record,
     user_assign,
     user_create,
+    user_password_changed,
     user_set_password,
     user_unlock,
 )
@@ -173,3 +176,17 @@ def csrf_failure(request, reason=""):
     access_log_record(event=AccessEvent.DENIED, request=request, user=user)
     logger.warning("csrf failure path=%s reason=%s", request.path[:200], reason)
     return django_csrf_failure(request, reason=reason)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Self-service password change: the old password, then a new one twice (Django's
+    validators); recorded in the access log, the calendar token renewed."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("dashboard:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, keeps this session signed in
+        user_password_changed(user=form.user, request=self.request)
+        messages.success(self.request, _("비밀번호를 바꿨습니다."))
+        return response

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
+    # A password someone else set must be replaced before anything else.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     # Signed-in pages and downloads are never kept by a browser or a proxy cache.
     "accounts.middleware.PrivateNoStoreMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
@@ -140,7 +142,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # A city hall sits behind one NAT: lock out by username, never by address.
 AXES_FAILURE_LIMIT = get_int("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# A lock-out holds one username at one address: a stranger elsewhere cannot lock a user out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Across all addresses, after this many failures for one username within AXES_COOLOFF_TIME,
+# that username is slowed, not locked: one try per GP_LOGIN_SLOW_SECONDS (accounts.forms).
+GP_LOGIN_SLOW_AFTER = get_int("GP_LOGIN_SLOW_AFTER", 20)
+GP_LOGIN_SLOW_SECONDS = get_int("GP_LOGIN_SLOW_SECONDS", 60)
 AXES_COOLOFF_TIME = timedelta(minutes=get_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
