@@ -331,6 +331,8 @@ GP_IMPORT_MAX_ROWS = get_int("GP_IMPORT_MAX_ROWS", 20_000)
 # GP_IMPORT_MAX_RATIO times its compressed size (decompression bombs).
 GP_IMPORT_MAX_UNPACKED_BYTES = get_int("GP_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 GP_IMPORT_MAX_RATIO = get_int("GP_IMPORT_MAX_RATIO", 100)
+# A row may hold at most this many cells (trailing empty ones aside); the report has 11 columns.
+GP_IMPORT_MAX_COLUMNS = get_int("GP_IMPORT_MAX_COLUMNS", 500)
 # A run whose task started this many times without finishing (its worker died each time, e.g.
 # killed for memory) is marked failed instead of being tried again.
 GP_IMPORT_MAX_ATTEMPTS = get_int("GP_IMPORT_MAX_ATTEMPTS", 3)

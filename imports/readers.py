@@ -84,6 +84,23 @@ def _row_cap() -> int:
     return settings.GP_IMPORT_MAX_ROWS + 100
 
 
+def _within_columns(cells: list, line: int, empty) -> list:
+    """`cells` without trailing empty ones; refuse a row wider than GP_IMPORT_MAX_COLUMNS."""
+    limit = settings.GP_IMPORT_MAX_COLUMNS
+    if len(cells) > limit:
+        while cells and cells[-1] in empty:
+            cells.pop()
+        if len(cells) > limit:
+            raise ImportFileError(
+                _(
+                    "%(line)s번째 줄의 칸이 너무 많습니다(%(count)s칸). 한 줄에 %(max)s칸까지 "
+                    "읽을 수 있습니다."
+                )
+                % {"line": f"{line:,}", "count": f"{len(cells):,}", "max": f"{limit:,}"}
+            )
+    return cells
+
+
 def _too_many_rows() -> ImportFileError:
     return ImportFileError(
         _(
@@ -233,7 +250,7 @@ def _read_sheet(workbook, sheet: str | None) -> Table:
         # are really there.
         worksheet.reset_dimensions()
         for values in worksheet.iter_rows(values_only=True):
-            rows.append(list(values))
+            rows.append(_within_columns(list(values), len(rows) + 1, (None, "")))
             if len(rows) > limit:
                 raise _too_many_rows()
         # check_archive has bounded this member's unpacked size.
@@ -297,6 +314,7 @@ def _read_csv(data: bytes) -> Table:
         for row in reader:
             if len(rows) >= limit:
                 raise _too_many_rows()
+            row = _within_columns(row, reader.line_num, ("",))
             for column, cell in enumerate(row, start=1):
                 if "\x00" in cell:
                     raise _nul_in_csv(reader.line_num, column)

@@ -25,9 +25,13 @@ $M load_demo --scale "${GP_DEMO_SCALE:-1}"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-.venv/bin/celery -A gwangyang_portfolio worker --loglevel=INFO --concurrency=2 &
+# The worker and beat are supervised: a process that dies (killed for memory, or a worker
+# that exits after a broker outage) is started again (scripts/lib/supervise.sh).
+# shellcheck source=lib/supervise.sh
+. scripts/lib/supervise.sh
+( supervise worker .venv/bin/celery -A gwangyang_portfolio worker --loglevel=INFO --concurrency=2 ) &
 pids+=($!)
-.venv/bin/celery -A gwangyang_portfolio beat --loglevel=INFO &
+( supervise beat .venv/bin/celery -A gwangyang_portfolio beat --loglevel=INFO ) &
 pids+=($!)
 (sleep 4; echo; echo "광양시 포트폴리오: http://127.0.0.1:8000  (중지: Ctrl+C)"
  echo "데모 로그인: planning(기획 담당), deputy(부시장), viewer(열람자), head01…head15(부서장)"
