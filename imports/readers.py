@@ -91,14 +91,22 @@ def _within_columns(cells: list, line: int, empty) -> list:
         while cells and cells[-1] in empty:
             cells.pop()
         if len(cells) > limit:
-            raise ImportFileError(
-                _(
-                    "%(line)s번째 줄의 칸이 너무 많습니다(%(count)s칸). 한 줄에 %(max)s칸까지 "
-                    "읽을 수 있습니다."
-                )
-                % {"line": f"{line:,}", "count": f"{len(cells):,}", "max": f"{limit:,}"}
-            )
+            raise _too_many_cells(line, len(cells))
     return cells
+
+
+def _too_many_cells(line: int, count: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "%(line)s번째 줄의 칸이 너무 많습니다(%(count)s칸). 한 줄에 %(max)s칸까지 "
+            "읽을 수 있습니다."
+        )
+        % {
+            "line": f"{line:,}",
+            "count": f"{count:,}",
+            "max": f"{settings.GP_IMPORT_MAX_COLUMNS:,}",
+        }
+    )
 
 
 def _too_many_rows() -> ImportFileError:
@@ -308,7 +316,7 @@ def _read_csv(data: bytes) -> Table:
     delimiter = max((",", "\t", ";"), key=_first_line(text).count)
     limit = _row_cap()
     rows: list[list] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(text, delimiter), delimiter=delimiter)
     try:
         # One row at a time; blank lines count toward the cap like any other.
         for row in reader:
@@ -324,6 +332,16 @@ def _read_csv(data: bytes) -> Table:
             _("CSV 파일의 형식이 올바르지 않습니다. (%(detail)s)") % {"detail": exc}
         ) from exc
     return Table(format="csv", rows=rows, encoding=encoding)
+
+
+def _bounded_lines(text: str, delimiter: str):
+    """The text's physical lines, one at a time; a line with more separators than four times
+    GP_IMPORT_MAX_COLUMNS is refused before the csv module builds its millions of cells."""
+    limit = settings.GP_IMPORT_MAX_COLUMNS * 4
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if line.count(delimiter) > limit:
+            raise _too_many_cells(number, line.count(delimiter) + 1)
+        yield line
 
 
 def _first_line(text: str) -> str:

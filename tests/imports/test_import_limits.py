@@ -166,10 +166,11 @@ def test_a_control_character_in_a_cell_is_a_row_error_and_nothing_is_written(por
 
 
 def test_a_csv_line_with_a_flood_of_cells_is_refused_naming_the_limit(portfolio):
-    """One line of 100,000 separators is refused; trailing empty cells alone are trimmed."""
+    """One line of 100,000 separators is refused before it is split; 1,000 trailing empty
+    cells are trimmed, not refused."""
     wide = csv_bytes([row("W-01", "사업", pillar=1)]) + b"\r\nW-02," + b"x," * 100_000
     run = preview(portfolio, wide, "wide.csv")
     assert_refused_and_nothing_written(run, "3번째 줄", "500칸까지")
 
-    trailing = csv_bytes([row("W-01", "사업", pillar=1)]) + b"," * 100_000
+    trailing = csv_bytes([row("W-01", "사업", pillar=1)]) + b"," * 1_000
     assert preview(portfolio, trailing, "trailing.csv").state == ImportState.READY
