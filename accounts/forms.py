@@ -1,11 +1,17 @@
-"""Account forms for planning staff: create an account, change its role and department."""
+"""Account forms: sign in; for planning staff, create an account, change its role and
+department."""
+
+import math
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
+from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import EmptyChoiceLabelsMixin
@@ -89,7 +95,13 @@ class UserAssignForm(EmptyChoiceLabelsMixin, forms.ModelForm):
 
 
 class SignInForm(AuthenticationForm):
-    """The sign-in form, with its messages in plain Korean (the field is labelled 아이디)."""
+    """Django's sign-in form, slowed for a username under attack from many addresses.
+
+    django-axes locks a username at one address (AXES_LOCKOUT_PARAMETERS). Across addresses,
+    once a username has GP_LOGIN_SLOW_AFTER failures within AXES_COOLOFF_TIME, its password is
+    checked at most once per GP_LOGIN_SLOW_SECONDS: the owner still gets in, a guesser gets one
+    try a minute. A slowed try checks nothing, so it counts as no failure.
+    """
 
     error_messages = {
         "invalid_login": _(
@@ -97,3 +109,32 @@ class SignInForm(AuthenticationForm):
         ),
         "inactive": _("사용이 중지된 계정입니다. 기획 담당자에게 문의하세요."),
     }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username:
+            wait = seconds_to_wait(username)
+            if wait:
+                raise forms.ValidationError(
+                    _(
+                        "이 아이디로 실패한 로그인이 많아 잠시 늦추고 있습니다. "
+                        "%(seconds)s초 뒤에 다시 시도해 주세요."
+                    ),
+                    code="slowed",
+                    params={"seconds": wait},
+                )
+        return super().clean()
+
+
+def seconds_to_wait(username: str) -> int:
+    """Seconds before `username` may try again (0: now), from django-axes' failure records."""
+    from axes.models import AccessAttempt
+
+    window = timezone.now() - settings.AXES_COOLOFF_TIME
+    record = AccessAttempt.objects.filter(username=username, attempt_time__gte=window).aggregate(
+        failures=Sum("failures_since_start"), last=Max("attempt_time")
+    )
+    if (record["failures"] or 0) < settings.GP_LOGIN_SLOW_AFTER:
+        return 0
+    elapsed = (timezone.now() - record["last"]).total_seconds()
+    return max(0, math.ceil(settings.GP_LOGIN_SLOW_SECONDS - elapsed))

@@ -37,6 +37,10 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    # Set when someone else chose the password (creation, reset by planning staff): the user
+    # must choose their own at the next sign-in (accounts.middleware).
+    must_change_password = models.BooleanField(_("다음 로그인 때 비밀번호 변경"), default=False)
+
     class Meta:
         verbose_name = _("사용자")
         verbose_name_plural = _("사용자")
@@ -64,6 +68,7 @@ class AccessEvent(models.TextChoices):
     LOCKED_OUT = "locked_out", _("계정 잠금")
     DENIED = "denied", _("권한 거부")
     PASSWORD_SET = "password_set", _("비밀번호 재설정(관리자)")
+    PASSWORD_CHANGED = "password_changed", _("비밀번호 변경(본인)")
     UNLOCKED = "unlocked", _("로그인 잠금 해제(관리자)")
 
 
@@ -79,6 +84,9 @@ class AccessLog(models.Model):
     ip_address = models.GenericIPAddressField(_("접속 주소"), null=True, blank=True)
     path = models.CharField(_("경로"), max_length=500, blank=True)
     user_agent = models.CharField(_("브라우저"), max_length=300, blank=True)
+
+    # A record of what was sent, hostile or not (core.text.plain_text_fields).
+    plain_text_exempt = ("username", "path", "user_agent")
 
     class Meta:
         verbose_name = _("접속 기록")

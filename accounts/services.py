@@ -114,6 +114,8 @@ def user_create(
         user.set_password(password)
     else:
         user.password = password_hash
+    # A password chosen by planning staff is theirs too: the owner replaces it at sign-in.
+    user.must_change_password = created_by is not None
     user.save()
     _ensure_head_of(user)
     logger.info(
@@ -158,11 +160,29 @@ def user_set_password(*, user: User, password: str, by: User, request=None) -> U
     """
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = user.pk != by.pk
+    user.save(update_fields=["password", "must_change_password"])
     axes_reset(username=user.get_username())
     access_log_record(event=AccessEvent.PASSWORD_SET, request=request, user=by)
     logger.info("account password set user=%s by=%s", user.username, by.pk)
+    _password_replaced(user)
     return user
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, request=None) -> User:
+    """Record that `user` chose their own password (the form has validated and set it)."""
+    user.must_change_password = False
+    user.save(update_fields=["must_change_password"])
+    access_log_record(event=AccessEvent.PASSWORD_CHANGED, request=request, user=user)
+    _password_replaced(user)
+    return user
+
+
+def _password_replaced(user: User) -> None:
+    from .signals import password_replaced
+
+    password_replaced.send(sender=User, user=user)
 
 
 @transaction.atomic

@@ -1,15 +1,19 @@
 """Account pages for planning staff: list, create, change role and department, set a new
 password, clear a sign-in lock-out."""
 
+import logging
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
@@ -18,8 +22,17 @@ from core.guards import PermissionRequiredMixin, ensure_permitted
 
 from . import permissions
 from .forms import SignInForm, UserAssignForm, UserCreateForm
-from .models import User
-from .services import user_assign, user_create, user_set_password, user_unlock
+from .models import AccessEvent, User
+from .services import (
+    access_log_record,
+    user_assign,
+    user_create,
+    user_password_changed,
+    user_set_password,
+    user_unlock,
+)
+
+logger = logging.getLogger(__name__)
 
 # Pages that only act and send the visitor on: never a place to land after signing in.
 _NOT_A_LANDING_PAGE = {"set_language", "accounts:login", "accounts:logout"}
@@ -177,3 +190,26 @@ def user_unlock_view(request, pk):
     else:
         messages.info(request, _("풀 잠금이 없습니다."))
     return redirect("accounts:user_assign", pk=account.pk)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: record the rejection in the access log like any other 403, then
+    answer with Django's own CSRF failure page."""
+    user = getattr(request, "user", None)
+    access_log_record(event=AccessEvent.DENIED, request=request, user=user)
+    logger.warning("csrf failure path=%s reason=%s", request.path[:200], reason)
+    return django_csrf_failure(request, reason=reason)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Self-service password change: the old password, then a new one twice (Django's
+    validators); recorded in the access log, the calendar token renewed."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("dashboard:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, keeps this session signed in
+        user_password_changed(user=form.user, request=self.request)
+        messages.success(self.request, _("비밀번호를 바꿨습니다."))
+        return response

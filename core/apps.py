@@ -2,6 +2,12 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.models.signals import class_prepared
+
+from .text import plain_text_fields
+
+# Connected when the app registry imports this module, before any model class is built.
+class_prepared.connect(plain_text_fields, dispatch_uid="core.text.plain_text_fields")
 
 _BROKER_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
 

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.text import spreadsheet_cell, spreadsheet_row
+
 from .briefing import briefing_author, briefing_rows, briefing_title, demo_notice
 from .pdf import briefing_pdf  # noqa: F401  (re-exported: one module for every download)
 from .selectors import Dashboard
@@ -32,20 +34,20 @@ def briefing_xlsx(dashboard: Dashboard) -> bytes:
     sheet = workbook.active
     sheet.title = _("브리핑")
     title, sub = briefing_title(dashboard)
-    sheet.append([title])
+    sheet.append([spreadsheet_cell(title)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([sub])
+    sheet.append([spreadsheet_cell(sub)])
     notice = demo_notice(dashboard)
     if notice:
-        sheet.append([notice])
+        sheet.append([spreadsheet_cell(notice)])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True, color="6B2D00")
         sheet.cell(sheet.max_row, 1).fill = DEMO_FILL
     for heading, table in briefing_rows(dashboard):
         sheet.append([])
-        sheet.append([heading])
+        sheet.append([spreadsheet_cell(heading)])
         sheet.cell(sheet.max_row, 1).font = BOLD
         for index, row in enumerate(table):
-            sheet.append(row)
+            sheet.append(spreadsheet_row(row))
             if index == 0:
                 for cell in sheet[sheet.max_row]:
                     cell.font, cell.fill = BOLD, HEADER_FILL
@@ -65,12 +67,13 @@ def briefing_xlsx(dashboard: Dashboard) -> bytes:
 
 
 def _table_sheet(title: str, header: list[str], rows) -> bytes:
+    """Every cell goes through core.text.spreadsheet_cell: text is never a live formula."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
-    sheet.append(header)
+    sheet.append(spreadsheet_row(header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))
     return _save(workbook)
 
 

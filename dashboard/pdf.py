@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -51,8 +52,14 @@ def _styles():
     }
 
 
+def _p(text, style) -> Paragraph:
+    """A paragraph of plain text: reportlab reads markup (<img src=...>, <a>, <font>) in a
+    Paragraph, so every value is escaped, as in the minutes PDF."""
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
 def _table(rows, style, widths=None) -> Table:
-    cells = [[Paragraph(str(value), style) for value in row] for row in rows]
+    cells = [[_p(value, style) for value in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -84,10 +91,10 @@ def briefing_pdf(dashboard: Dashboard) -> bytes:
         author=briefing_author(dashboard),
     )
     title, sub = briefing_title(dashboard)
-    story: list[Flowable] = [Paragraph(title, styles["title"]), Paragraph(sub, styles["sub"])]
+    story: list[Flowable] = [_p(title, styles["title"]), _p(sub, styles["sub"])]
     notice = demo_notice(dashboard)
     if notice:
-        story.append(Paragraph(notice, styles["notice"]))
+        story.append(_p(notice, styles["notice"]))
     width = doc.width
     for heading, rows in briefing_rows(dashboard):
         if len(rows) > DEPARTMENT_ROWS + 1:
@@ -97,7 +104,7 @@ def briefing_pdf(dashboard: Dashboard) -> bytes:
             first = width * (0.34 if len(rows[0]) > 5 else 0.4)
             rest = (width - first) / (len(rows[0]) - 1)
             widths = [first] + [rest] * (len(rows[0]) - 1)
-        story += [Paragraph(heading, styles["h2"]), _table(rows, styles["cell"], widths)]
+        story += [_p(heading, styles["h2"]), _table(rows, styles["cell"], widths)]
     story.append(Spacer(1, 4))
     frame = KeepInFrame(width, doc.height, story, mode="shrink")
     doc.build([frame])

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import get_bool, get_int, get_list, get_str
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "core",
     "accounts",
     "projects",
@@ -47,19 +50,30 @@ INSTALLED_APPS = [
     "dashboard",
 ]
 
+# Every CharField (one line) and TextField (multi-line) of these apps' models refuses control
+# characters (core.text), in forms, the admin and full_clean alike.
+GP_PLAIN_TEXT_APPS = ["accounts", "projects", "imports", "reviews", "rounds", "dashboard"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in the address or a form field is a 400, never a 500 from the database.
+    "core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
+    # A password someone else set must be replaced before anything else.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Signed-in pages and downloads are never kept by a browser or a proxy cache.
+    "accounts.middleware.PrivateNoStoreMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, as its docs ask: it turns lock-outs into a response.
@@ -131,7 +145,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # A city hall sits behind one NAT: lock out by username, never by address.
 AXES_FAILURE_LIMIT = get_int("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# A lock-out holds one username at one address: a stranger elsewhere cannot lock a user out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Across all addresses, after this many failures for one username within AXES_COOLOFF_TIME,
+# that username is slowed, not locked: one try per GP_LOGIN_SLOW_SECONDS (accounts.forms).
+GP_LOGIN_SLOW_AFTER = get_int("GP_LOGIN_SLOW_AFTER", 20)
+GP_LOGIN_SLOW_SECONDS = get_int("GP_LOGIN_SLOW_SECONDS", 60)
 AXES_COOLOFF_TIME = timedelta(minutes=get_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -149,6 +168,10 @@ SESSION_COOKIE_AGE = get_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 GP_SESSION_TOUCH_SECONDS = get_int("GP_SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a sign-in ends this long after it began (accounts.middleware).
+GP_SESSION_MAX_AGE_SECONDS = get_int("DJANGO_SESSION_MAX_AGE_SECONDS", 12 * 3600)
+# A CSRF rejection is written to the access log like any other 403.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
 # --- Security (manage.py check --deploy is clean when DJANGO_DEBUG is off) -----------------
 HTTPS = get_bool("DJANGO_HTTPS", not DEBUG)
@@ -168,6 +191,23 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this site;
+# no inline script, style element or style attribute anywhere in the templates (the charts draw
+# with SVG attributes, htmx's indicator styles are in app.css). No plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 
 # --- Internationalisation: Korean first, English through Django's i18n ---------------------
 LANGUAGE_CODE = "ko"
@@ -313,6 +353,16 @@ ROUND_REMINDER_ESCALATE_AFTER_DAYS = get_int("ROUND_REMINDER_ESCALATE_AFTER_DAYS
 GP_IMPORT_MAX_BYTES = get_int("GP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # A file with more data rows than this is refused with a message.
 GP_IMPORT_MAX_ROWS = get_int("GP_IMPORT_MAX_ROWS", 20_000)
+# An .xlsx is a zip archive: before it is parsed, the declared and the actual unpacked size of
+# its members (together) must stay within this, and no member may unpack to more than
+# GP_IMPORT_MAX_RATIO times its compressed size (decompression bombs).
+GP_IMPORT_MAX_UNPACKED_BYTES = get_int("GP_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+GP_IMPORT_MAX_RATIO = get_int("GP_IMPORT_MAX_RATIO", 100)
+# A row may hold at most this many cells (trailing empty ones aside); the report has 11 columns.
+GP_IMPORT_MAX_COLUMNS = get_int("GP_IMPORT_MAX_COLUMNS", 500)
+# A run whose task started this many times without finishing (its worker died each time, e.g.
+# killed for memory) is marked failed instead of being tried again.
+GP_IMPORT_MAX_ATTEMPTS = get_int("GP_IMPORT_MAX_ATTEMPTS", 3)
 # Files at least this big are previewed and applied by a Celery worker, with a progress page.
 GP_IMPORT_ASYNC_MIN_BYTES = get_int("GP_IMPORT_ASYNC_MIN_BYTES", 200 * 1024)
 # A report row with a new code is suggested as a link to a proposal without a report code when

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.text import control_character, describe
+
 from .columns import normalize_header, split_list, topic_particle
 
 PERIOD = re.compile(r"^(\d{4})\s*년?\s*(?:([~\-–—〜])\s*(?:(\d{4})\s*년?)?)?$")
@@ -83,8 +85,19 @@ def _quoted(value) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def _no_control_characters(text: str, *, multiline: bool) -> str:
+    char = control_character(text, multiline=multiline)
+    if char is not None:
+        raise FieldError(
+            _("제어 문자(%(char)s)가 들어 있습니다. 보이는 글자만 적어 주세요.")
+            % {"char": describe(char)}
+        )
+    return text
+
+
 def _single_line(value, max_length: int) -> str:
-    text = " ".join(cell_text(value).split())
+    # Line breaks and tabs become spaces; any other control character is refused.
+    text = _no_control_characters(" ".join(cell_text(value).split()), multiline=False)
     if len(text) > max_length:
         raise FieldError(
             _("%(max)s자를 넘을 수 없습니다(지금 %(length)s자).")
@@ -130,7 +143,7 @@ def parse_departments(value, pillars) -> list[str]:
 
 
 def parse_summary(value, pillars) -> str:
-    return cell_text(value)
+    return _no_control_characters(cell_text(value), multiline=True)
 
 
 def parse_origin(value, pillars) -> str:
@@ -214,7 +227,7 @@ def parse_funding(value, pillars) -> dict:
 
 
 def parse_notes(value, pillars) -> str:
-    return cell_text(value)
+    return _no_control_characters(cell_text(value), multiline=True)
 
 
 PARSERS = {

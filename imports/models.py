@@ -1,11 +1,21 @@
 """The record of one report import: who, when, which file, what it changed."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """Write Korean as itself, not as \\uXXXX escapes: a third of the bytes, and of the
+    memory a worker needs to store a large parse."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 class ImportState(models.TextChoices):
@@ -80,11 +90,16 @@ class ImportRun(models.Model):
         _("상태"), max_length=20, choices=ImportState.choices, default=ImportState.PENDING
     )
     progress = models.PositiveSmallIntegerField(_("진행률(%)"), default=0)
+    # Times a worker took up the current step (preview, then apply); a step whose worker
+    # keeps dying (e.g. killed for memory) is failed after GP_IMPORT_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(_("작업 시도 횟수"), default=0)
     message = models.TextField(_("안내"), blank=True)
     encoding = models.CharField(_("문자 인코딩"), max_length=30, blank=True)
     preview = models.JSONField(_("미리보기"), default=dict, blank=True, editable=False)
     # The error-free parse of the file, so applying does not read the file again.
-    parsed = models.JSONField(_("읽은 행"), default=dict, blank=True, editable=False)
+    parsed = models.JSONField(
+        _("읽은 행"), default=dict, blank=True, editable=False, encoder=UnicodeJSONEncoder
+    )
     digest = models.CharField(_("변경 내용 지문"), max_length=64, blank=True)
 
     rows_total = models.PositiveIntegerField(_("행 수"), default=0)

@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -74,13 +75,48 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
         raise ImportFileError(
             _("지원하지 않는 파일 형식입니다. .xlsx 또는 .csv 파일을 올려 주세요.")
         )
-    max_rows = settings.GP_IMPORT_MAX_ROWS
-    if len(table.rows) > max_rows + 100:
-        raise ImportFileError(
-            _("행이 너무 많습니다. 한 번에 %(max)s행까지 가져올 수 있습니다.")
-            % {"max": f"{max_rows:,}"}
-        )
     return table
+
+
+def _row_cap() -> int:
+    """Rows a reader keeps at most, blank ones included: the data rows allowed plus room
+    for a title block, a header and a few blank lines."""
+    return settings.GP_IMPORT_MAX_ROWS + 100
+
+
+def _within_columns(cells: list, line: int, empty) -> list:
+    """`cells` without trailing empty ones; refuse a row wider than GP_IMPORT_MAX_COLUMNS."""
+    limit = settings.GP_IMPORT_MAX_COLUMNS
+    if len(cells) > limit:
+        while cells and cells[-1] in empty:
+            cells.pop()
+        if len(cells) > limit:
+            raise _too_many_cells(line, len(cells))
+    return cells
+
+
+def _too_many_cells(line: int, count: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "%(line)s번째 줄의 칸이 너무 많습니다(%(count)s칸). 한 줄에 %(max)s칸까지 "
+            "읽을 수 있습니다."
+        )
+        % {
+            "line": f"{line:,}",
+            "count": f"{count:,}",
+            "max": f"{settings.GP_IMPORT_MAX_COLUMNS:,}",
+        }
+    )
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "행이 너무 많습니다(빈 행 포함 %(cap)s행 초과). 한 번에 %(max)s행까지 가져올 수 "
+            "있습니다."
+        )
+        % {"cap": f"{_row_cap():,}", "max": f"{settings.GP_IMPORT_MAX_ROWS:,}"}
+    )
 
 
 def size_message(size: int) -> str:
@@ -114,6 +150,7 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
                 "붙인 것 같습니다. Excel에서 .xlsx로 저장해 다시 올려 주세요."
             )
         )
+    check_archive(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged package
@@ -122,6 +159,75 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
         return _read_sheet(workbook, sheet)
     finally:
         workbook.close()
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a zip whose members unpack to more than GP_IMPORT_MAX_UNPACKED_BYTES together
+    or more than GP_IMPORT_MAX_RATIO times their compressed size, by their declared sizes
+    and by what they really unpack to (read in chunks, never past the limit)."""
+    limit = settings.GP_IMPORT_MAX_UNPACKED_BYTES
+    ratio = settings.GP_IMPORT_MAX_RATIO
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise _corrupt(exc) from exc
+    declared = 0
+    for info in members:
+        declared += info.file_size
+        if declared > limit:
+            raise _unpacked_too_big()
+        if _ratio_exceeded(info.file_size, info.compress_size, ratio):
+            raise _ratio_too_high(info.filename)
+    unpacked = 0
+    with archive:
+        for info in members:
+            if info.is_dir():
+                continue
+            actual = 0
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        actual += len(chunk)
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            raise _unpacked_too_big()
+                        if _ratio_exceeded(actual, info.compress_size, ratio):
+                            raise _ratio_too_high(info.filename)
+            except ImportFileError:
+                raise
+            except Exception as exc:  # a damaged member, an unsupported compression, ...
+                raise _corrupt(exc) from exc
+
+
+_CHUNK = 64 * 1024
+# Members smaller than this are not held to the ratio: tiny, repetitive XML parts compress
+# far better than any ratio worth setting.
+_RATIO_FLOOR = 1024 * 1024
+
+
+def _ratio_exceeded(size: int, compressed: int, ratio: int) -> bool:
+    return size > _RATIO_FLOOR and size > ratio * max(compressed, 1)
+
+
+def _unpacked_too_big() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "통합문서의 압축을 풀면 %(limit)s를 넘습니다. 압축을 푼 크기가 %(limit)s 이하인 "
+            "파일만 가져올 수 있습니다. 불필요한 시트나 서식을 지워 다시 올려 주세요."
+        )
+        % {"limit": _megabytes(settings.GP_IMPORT_MAX_UNPACKED_BYTES)}
+    )
+
+
+def _ratio_too_high(member: str) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "통합문서의 '%(member)s' 부분이 비정상적으로 많이 압축되어 있습니다(%(ratio)s배 "
+            "초과). 압축 폭탄일 수 있어 읽지 않았습니다."
+        )
+        % {"member": member[:100], "ratio": settings.GP_IMPORT_MAX_RATIO}
+    )
 
 
 def _corrupt(exc: Exception) -> ImportFileError:
@@ -144,19 +250,18 @@ def _read_sheet(workbook, sheet: str | None) -> Table:
         worksheet = workbook.worksheets[0]
     if not hasattr(worksheet, "_worksheet_path"):  # a chart sheet has no cells
         raise ImportFileError(_("'%(sheet)s' 시트에는 표가 없습니다.") % {"sheet": worksheet.title})
-    limit = settings.GP_IMPORT_MAX_ROWS * 2 + 100
+    limit = _row_cap()
     rows: list[list] = []
     try:
-        # Read-only mode trusts the file's recorded dimensions; some programs write wrong
-        # ones, so read whatever rows and cells are really there.
+        # Read-only mode streams the sheet row by row; it trusts the file's recorded
+        # dimensions, and some programs write wrong ones, so read whatever rows and cells
+        # are really there.
         worksheet.reset_dimensions()
         for values in worksheet.iter_rows(values_only=True):
-            rows.append(list(values))
+            rows.append(_within_columns(list(values), len(rows) + 1, (None, "")))
             if len(rows) > limit:
-                raise ImportFileError(
-                    _("행이 너무 많습니다. 한 번에 %(max)s행까지 가져올 수 있습니다.")
-                    % {"max": f"{settings.GP_IMPORT_MAX_ROWS:,}"}
-                )
+                raise _too_many_rows()
+        # check_archive has bounded this member's unpacked size.
         xml = workbook._archive.read(worksheet._worksheet_path)
     except ImportFileError:
         raise
@@ -207,15 +312,60 @@ def cell_ref(row: int, col: int) -> str:
 
 def _read_csv(data: bytes) -> Table:
     text, encoding = _decode(data)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", "\t", ";"), key=first_line.count)
+    del data
+    delimiter = max((",", "\t", ";"), key=_first_line(text).count)
+    limit = _row_cap()
+    rows: list[list] = []
+    reader = csv.reader(_bounded_lines(text, delimiter), delimiter=delimiter)
     try:
-        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        # One row at a time; blank lines count toward the cap like any other.
+        for row in reader:
+            if len(rows) >= limit:
+                raise _too_many_rows()
+            row = _within_columns(row, reader.line_num, ("",))
+            for column, cell in enumerate(row, start=1):
+                if "\x00" in cell:
+                    raise _nul_in_csv(reader.line_num, column)
+            rows.append(row)
     except csv.Error as exc:
         raise ImportFileError(
             _("CSV 파일의 형식이 올바르지 않습니다. (%(detail)s)") % {"detail": exc}
         ) from exc
     return Table(format="csv", rows=rows, encoding=encoding)
+
+
+def _bounded_lines(text: str, delimiter: str):
+    """The text's physical lines, one at a time; a line with more separators than four times
+    GP_IMPORT_MAX_COLUMNS is refused before the csv module builds its millions of cells."""
+    limit = settings.GP_IMPORT_MAX_COLUMNS * 4
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if line.count(delimiter) > limit:
+            raise _too_many_cells(number, line.count(delimiter) + 1)
+        yield line
+
+
+def _first_line(text: str) -> str:
+    """The first line with something on it, without splitting the whole text."""
+    start = 0
+    for _number in range(_row_cap()):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.strip():
+            return line
+        if end < 0:
+            break
+        start = end + 1
+    return ""
+
+
+def _nul_in_csv(line: int, column: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "CSV 파일 %(line)s번째 줄 %(column)s번째 칸에 NUL 문자(\\0)가 있습니다. "
+            "텍스트 파일이 아니거나 손상된 파일입니다. 그 칸을 고쳐 다시 올려 주세요."
+        )
+        % {"line": f"{line:,}", "column": column}
+    )
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -66,6 +66,7 @@ def preview_file(
         )
     except ImportFileError as exc:
         return Preview(plan=None, file_error=exc.message)
+    del table  # the raw cells are not needed once parsed
     return Preview(
         plan=plan_for(
             parsed, portfolio, lock=lock, auto_link=auto_link, requested=requested, chosen=chosen
@@ -129,8 +130,11 @@ def _preview(run_id: int, held: bool | None) -> ImportRun | None:
         return ImportRun.objects.filter(pk=run_id).first()
     run = ImportRun.objects.select_related("portfolio").get(pk=run_id)
     try:
+        data = bytes(run.content or b"")
+        # One copy of the file in memory: the run lets go of its own (read again if asked).
+        run.__dict__.pop("content", None)
         preview = preview_file(
-            data=bytes(run.content or b""),
+            data=data,
             file_name=run.file_name,
             portfolio=run.portfolio,
             sheet=run.sheet_name,
@@ -138,6 +142,7 @@ def _preview(run_id: int, held: bool | None) -> ImportRun | None:
             auto_link=run.auto_link,
             requested=run.links_requested,
         )
+        del data
         _store_preview(run, preview)
     except Exception:
         logger.exception("import run %s: preview failed", run_id)
@@ -158,8 +163,6 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
         "preview",
         "digest",
         "encoding",
-        "content",
-        "parsed",
         "rows_total",
         "rows_new",
         "rows_changed",
@@ -178,7 +181,7 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
         run.preview = {"file_error": preview.file_error}
         run.content = None
         run.parsed = {}
-        run.save(update_fields=fields)
+        run.save(update_fields=[*fields, "content", "parsed"])
         return
     plan = preview.plan
     run.preview = plan.to_json()
@@ -222,11 +225,16 @@ def _store_preview(run: ImportRun, preview: Preview) -> None:
         ) % {"n": run.rows_error}
         run.content = None
         run.parsed = {}
-    else:
-        run.state = ImportState.READY
-        run.message = ""
-        run.parsed = plan.parsed.to_json()
+        run.save(update_fields=[*fields, "content", "parsed"])
+        return
+    # A ready run keeps its file (content is left as stored) and its parse, the biggest
+    # value, serialised apart from the rest of the row; the run is ready only once both
+    # are written.
+    ImportRun.objects.filter(pk=run.pk).update(parsed=plan.parsed.to_json())
+    run.state = ImportState.READY
+    run.message = ""
     run.save(update_fields=fields)
+    run.__dict__.pop("parsed", None)  # not kept in memory: read again (deferred) if asked
 
 
 @transaction.atomic
@@ -256,6 +264,7 @@ def import_run_request_apply(
     locked.confirm_new_departments = confirm_new_departments
     locked.links_chosen = links
     locked.progress = 0
+    locked.attempts = 0
     locked.save(
         update_fields=[
             "state",
@@ -263,6 +272,7 @@ def import_run_request_apply(
             "confirm_new_departments",
             "links_chosen",
             "progress",
+            "attempts",
         ]
     )
     return locked

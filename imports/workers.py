@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,12 +47,33 @@ def worker_lock(run_id: int):
 
 
 def claim(run_id: int, waiting: str, working: str, held: bool | None) -> bool:
-    """Move the run from `waiting` to `working`; with the worker lock held, a run left in
-    `working` by a dead worker (its transaction rolled back) is taken over too."""
+    """Move the run from `waiting` to `working` and count the attempt; with the worker lock
+    held, a run left in `working` by a dead worker (its transaction rolled back) is taken
+    over too.
+
+    The count is committed at once (autocommit), so it survives a worker killed mid-step.
+    A run already taken up GP_IMPORT_MAX_ATTEMPTS times is marked failed and not claimed:
+    a file that kills its worker (e.g. for memory) is not tried forever.
+    """
     states = [waiting, working] if held else [waiting]
-    return bool(
-        ImportRun.objects.filter(pk=run_id, state__in=states).update(state=working, progress=5)
-    )
+    runs = ImportRun.objects.filter(pk=run_id, state__in=states)
+    if runs.filter(attempts__lt=settings.GP_IMPORT_MAX_ATTEMPTS).update(
+        state=working, progress=5, attempts=F("attempts") + 1
+    ):
+        return True
+    if runs.update(
+        state=ImportState.FAILED,
+        content=None,
+        message=_(
+            "이 파일을 처리하던 작업이 %(n)s번 중간에 멈춰 더 시도하지 않습니다. 파일을 "
+            "나누거나 줄여 다시 올리고, 되풀이되면 관리자에게 알려 주세요."
+        )
+        % {"n": settings.GP_IMPORT_MAX_ATTEMPTS},
+    ):
+        logger.error(
+            "import run %s: given up after %s attempts", run_id, settings.GP_IMPORT_MAX_ATTEMPTS
+        )
+    return False
 
 
 # A run stuck in a working state goes back to the state its task starts from.

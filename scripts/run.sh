@@ -106,19 +106,24 @@ cleanup() {
 }
 
 # One function per process: started in the background, output to var/log/<name>.log.
+# The worker and beat are supervised: a process that dies (killed for memory, or a worker that
+# exits after a broker outage) is started again (scripts/lib/supervise.sh).
+# shellcheck source=lib/supervise.sh
+. scripts/lib/supervise.sh
 start_worker() {
   # Celery warns when run as root; the script's user is the machine's, so the warning only adds noise.
-  PYTHONWARNINGS="ignore:You're running the worker with superuser privileges" \
-    .venv/bin/celery -A gwangyang_portfolio -q worker --loglevel=INFO --concurrency=2 \
-    >"$LOG_DIR/worker.log" 2>&1 &
+  ( PYTHONWARNINGS="ignore:You're running the worker with superuser privileges" \
+    supervise worker .venv/bin/celery -A gwangyang_portfolio -q worker --loglevel=INFO \
+    --concurrency=2 ) >"$LOG_DIR/worker.log" 2>&1 &
   pids+=($!)
-  echo "• Celery worker   (pid $!, 기록 $LOG_DIR/worker.log)"
+  echo "• Celery worker   (감시 pid $!, 기록 $LOG_DIR/worker.log)"
 }
 
 start_beat() {
-  .venv/bin/celery -A gwangyang_portfolio -q beat --loglevel=INFO >"$LOG_DIR/beat.log" 2>&1 &
+  ( supervise beat .venv/bin/celery -A gwangyang_portfolio -q beat --loglevel=INFO ) \
+    >"$LOG_DIR/beat.log" 2>&1 &
   pids+=($!)
-  echo "• Celery beat     (pid $!, 기록 $LOG_DIR/beat.log)"
+  echo "• Celery beat     (감시 pid $!, 기록 $LOG_DIR/beat.log)"
 }
 
 start_web() {

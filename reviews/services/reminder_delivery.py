@@ -1,9 +1,10 @@
 """Reminder delivery: claim due rows, deliver each once, record failures with a back-off.
 
 A dispatcher claims due rows under `FOR UPDATE SKIP LOCKED` and marks them 'sending';
-delivery locks the row, re-checks it is still wanted, creates the in-app notifications (unique
-per user and reminder), sends the e-mail with the row's stable Message-ID and marks it 'sent' in
-one transaction. Planning lives in `reminders.py`. See docs/meetings-and-reminders.md.
+delivery locks the row, re-checks it is still wanted and creates the in-app notifications
+(unique per user and reminder) in a transaction of their own, committed before any e-mail is
+tried; then, locked again, it sends the e-mail with the row's stable Message-ID and marks the
+row 'sent' in one transaction. Planning lives in `reminders.py`. See docs/meetings-and-reminders.md.
 """
 
 from __future__ import annotations
@@ -111,10 +112,11 @@ def _plan_next_overdue(reminder: Reminder, action: FollowUpAction | None, today)
     )
 
 
-def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
+def _lock_rows(reminder_id: int):
+    """Lock the reminder (and its action first); return (reminder, action) or None."""
     head = Reminder.objects.filter(pk=reminder_id).values("action_id").first()
     if head is None:
-        return "missing"
+        return None
     action = None
     if head["action_id"]:
         # Lock order: action, then reminder, the same as the action services use, so a
@@ -129,10 +131,54 @@ def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
         .select_related("recipient", "recipient_department", "meeting", "meeting__chair")
         .get(pk=reminder_id)
     )
-    if reminder.state != ReminderState.SENDING:
-        return "skipped"
     if action is not None:
         reminder.action = action
+    return reminder, action
+
+
+def _write_notices(reminder: Reminder, message, now: datetime.datetime) -> None:
+    """The in-app notices of `reminder`: one per user, however often this runs."""
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                reminder=reminder,
+                # In the app: a short title and the words; the "열기" link goes to `url`.
+                title=message.app_title()[:200],
+                body=message.app_body(),
+                url=message.url,
+                created_at=now,
+            )
+            for user in message.users
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _notify_locked(reminder_id: int, now: datetime.datetime) -> None:
+    """Write the in-app notices of a claimed reminder that is still wanted, and commit them
+    before any e-mail is tried: a mail outage never holds them back or rolls them back."""
+    rows = _lock_rows(reminder_id)
+    if rows is None:
+        return
+    reminder, action = rows
+    if (
+        reminder.state != ReminderState.SENDING
+        or reminder.attempts > settings.REMINDER_MAX_ATTEMPTS
+        or not _still_wanted(reminder, action)
+    ):
+        return
+    message = compose(reminder, now=now)
+    _write_notices(reminder, message, now)
+
+
+def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
+    rows = _lock_rows(reminder_id)
+    if rows is None:
+        return "missing"
+    reminder, action = rows
+    if reminder.state != ReminderState.SENDING:
+        return "skipped"
     fields = ["state", "last_error"]
     if not _still_wanted(reminder, action):
         reminder.state, reminder.last_error = ReminderState.CANCELLED, ""
@@ -149,21 +195,7 @@ def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
         reminder.state, reminder.last_error = ReminderState.FAILED, "no recipients"
         reminder.save(update_fields=fields)
         return "failed"
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=user,
-                reminder=reminder,
-                # In the app: a short title and the words; the "열기" link goes to `url`.
-                title=message.app_title()[:200],
-                body=message.app_body(),
-                url=message.url,
-                created_at=now,
-            )
-            for user in message.users
-        ],
-        ignore_conflicts=True,
-    )
+    _write_notices(reminder, message, now)  # already written by _notify_locked: a no-op
     if message.emails:
         email = EmailMultiAlternatives(
             subject=message.subject,
@@ -190,6 +222,8 @@ def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) 
     """
     now = now or timezone.now()
     try:
+        with transaction.atomic():
+            _notify_locked(reminder_id, now)  # committed on its own, before any SMTP
         with transaction.atomic():
             return _deliver_locked(reminder_id, now)
     except DatabaseError:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.text import one_line
 from projects.models import Department
 
 from ..models import ActionState, FollowUpAction, FollowUpActionQuerySet, Reminder, ReminderKind
@@ -203,4 +204,6 @@ def compose(reminder: Reminder, *, now: datetime.datetime) -> Message:
         emails = [user.email] if user.is_active and user.email else []
     else:
         users, emails = department_audience(reminder.recipient_department)
-    return Message(PREFIX + subject, body, url, users, emails)
+    # Titles typed before control characters were refused may hold a line break: a subject
+    # must be one line or the e-mail cannot be sent at all (BadHeaderError).
+    return Message(one_line(PREFIX + subject), body, url, users, emails)

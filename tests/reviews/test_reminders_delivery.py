@@ -129,7 +129,8 @@ def test_failed_sends_are_retried_later_none_lost_none_doubled(clock, settings):
         assert row.state == ReminderState.PENDING and row.attempts == 1
         assert "SMTPRecipientsRefused" in row.last_error
         assert row.due_at == seoul(2026, 6, 15, 17, 1)  # 60 s back-off
-        assert not Notification.objects.filter(reminder=row).exists()  # rolled back with it
+        # the in-app notice is committed before SMTP is tried: the refusal does not undo it
+        assert Notification.objects.filter(reminder=row, user=w.heads[0]).count() == 1
         # still failing a minute later: the back-off doubles
         clock.move_to(seoul(2026, 6, 15, 17, 1))
         assert dispatch_in_process() == ["retry"]
@@ -146,6 +147,8 @@ def test_failed_sends_are_retried_later_none_lost_none_doubled(clock, settings):
     assert len(mail.outbox) == 3
     assert max(_message_ids(mail.outbox).values()) == 1
     assert Reminder.objects.filter(kind__endswith="summary", state=ReminderState.SENT).count() == 3
+    # three attempts, still one notice per user
+    assert Notification.objects.filter(user=w.heads[0]).count() == 1
 
 
 @pytest.mark.django_db
