@@ -20,8 +20,9 @@ URL = reverse("dashboard:index")
 # totals, stale list, changed follow-ups, departments, upcoming, matrix, pillars, trend, the
 # filter form's pillar and department choices, and the session's save (savepoint, update,
 # release: SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding).
-# The footer's loaded-sources check (one query) is on a miss only: a hit serves the cached page.
-QUERIES_MISS = 18  # user, portfolios, version + unread count in one round trip, the reads
+# The footer's loaded-sources check (one query) is on a miss only: a hit serves the cached page;
+# so is the count of round submissions awaiting confirmation (the 확인 대기 note).
+QUERIES_MISS = 19  # user, portfolios, version + unread count in one round trip, the reads
 QUERIES_HIT = 3  # user; portfolios; version and unread count in one query; session from cache
 
 
