@@ -3,6 +3,7 @@ rate names its denominator, and a portfolio with fewer proposals loaded than its
 says so ("35개 중 9개 등록")."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -80,7 +81,8 @@ def test_page_states_the_formula_and_the_per_pillar_rates(signed_in):
     one = known.pillars[0]
     row = table[table.index(f"{one.number}. {one.name}") :]
     row = row[: row.index("</tr>")]
-    assert [cell.split("<")[0] for cell in row.split('<td class="num">')[1:]] == [
+    cells = re.findall(r'<td[^>]*class="num">([^<]*)<', row)
+    assert cells == [
         "2",
         "50.0%",
         "50.0%",

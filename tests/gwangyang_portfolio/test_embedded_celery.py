@@ -12,20 +12,36 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 CLOSE_AND_ENQUEUE = """
+import datetime
+from django.utils import timezone
 from accounts.models import User
-from reviews.models import ReviewMeeting, Reminder
-from reviews.services import meeting_close
+from projects.models import Portfolio
+from reviews.models import FollowUpAction, Reminder
+from reviews.services import action_create, meeting_close, meeting_create
 from reviews.tasks import dispatch_due_reminders
-meeting = ReviewMeeting.objects.get(title="미래 신성장 동력 발굴사업 실행방안 보고회")
-meeting_close(meeting=meeting, user=User.objects.get(username="planning"))
+planner = User.objects.get(username="planning")
+head = User.objects.get(username="head01")
+today = timezone.localdate()
+meeting = meeting_create(
+    portfolio=Portfolio.objects.get(), title="임베디드 점검 보고회",
+    held_on=today - datetime.timedelta(days=1), user=planner,
+)
+action_create(
+    meeting=meeting, kind=FollowUpAction._meta.get_field("kind").choices[0][0],
+    description="기업 정보 공유", owner_department=head.department,
+    due_date=today + datetime.timedelta(days=14), user=planner,
+)
+meeting_close(meeting=meeting, user=planner)
 assert Reminder.objects.filter(state="pending").exists()
 dispatch_due_reminders.delay()
 print("ENQUEUED", Reminder.objects.count())
 """
 
 COUNT_SENT = """
+from django.utils import timezone
 from reviews.models import Reminder
-print("SENT", Reminder.objects.filter(state="sent").count(), Reminder.objects.count())
+due = Reminder.objects.filter(due_at__lte=timezone.now())
+print("SENT", due.filter(state="sent").count(), due.count())
 """
 
 

@@ -313,22 +313,22 @@ def test_preview_and_apply_query_counts_do_not_grow_with_rows(
         DepartmentFactory(name=f"부서{i}")
     data = big_file(size)
     run = import_run_create(portfolio=portfolio, user=planner, file_name="r.xlsx", data=data)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         run = import_run_preview(run_id=run.pk)
     assert run.rows_new == size
     import_run_request_apply(run=run, user=planner, confirm_new_departments=False)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         run = import_run_apply(run_id=run.pk)
     assert run.state == ImportState.APPLIED
 
     run = import_run_create(
         portfolio=portfolio, user=planner, file_name="r2.xlsx", data=changed_file(size)
     )
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         run = import_run_preview(run_id=run.pk)
     assert run.rows_changed == size
     import_run_request_apply(run=run, user=planner, confirm_new_departments=False)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         run = import_run_apply(run_id=run.pk)
     assert run.state == ImportState.APPLIED
     assert Proposal.history.filter(history_type="~").count() == size
@@ -358,7 +358,7 @@ def test_query_counts_are_equal_at_35_and_350_rows(planner):
 
     small, large = phases(35), phases(350)
     assert small == large
-    assert max(small) <= 22  # two of them take and release the run's worker lock
+    assert max(small) <= 23  # two take and release the run's worker lock, one counts the attempt
 
 
 def test_the_templates_example_row_cannot_be_imported_as_report_data(portfolio, planner):

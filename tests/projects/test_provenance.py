@@ -169,12 +169,13 @@ def test_detail_query_count_does_not_grow_with_sources(
     client.force_login(viewer)
     url = reverse("projects:proposal_detail", args=[proposal.pk])
     client.get(url)  # session settles
-    # user, unread count, footer sources, proposal + its prefetches, audit trail.
+    # user, unread count, footer sources, proposal + its prefetches, audit trail, and the
+    # rounds' panel (a submission awaiting confirmation).
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(url).status_code == 200
 
 
-DETAIL_QUERIES = 11
+DETAIL_QUERIES = 12
 
 
 def test_an_update_can_name_the_report_and_its_run(portfolio, planner):

@@ -41,8 +41,13 @@ def _rates(w):
 
 
 def _done_rate():
-    filterset = DashboardFilterSet(None, queryset=Proposal.objects.all())
-    data = dashboard_build(filterset=filterset, today=timezone.localdate(), stale_days=30)
+    portfolio = Proposal.objects.first().portfolio
+    filterset = DashboardFilterSet(
+        None, queryset=Proposal.objects.filter(portfolio=portfolio), portfolio=portfolio
+    )
+    data = dashboard_build(
+        filterset=filterset, portfolio=portfolio, today=timezone.localdate(), stale_days=30
+    )
     return next(f for f in data.figures if f.key == "done_rate").value
 
 
