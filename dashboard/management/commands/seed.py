@@ -22,7 +22,13 @@ from reviews.models import (
     ProposalReview,
     ReviewMeeting,
 )
-from reviews.services import action_create, meeting_close, meeting_create, review_add
+from reviews.services import (
+    action_create,
+    meeting_close,
+    meeting_create,
+    meeting_update,
+    review_add,
+)
 
 
 def article_sources(no: str) -> dict:
@@ -96,6 +102,14 @@ class Command(BaseCommand):
             )
         if meeting.state == MeetingState.CLOSED:
             return meeting  # its record is read-only; corrections go through amendments
+        if meeting.minutes != facts.MEETING["minutes"]:
+            # Loaded by an earlier seed, with the quote cut: the article's words, whole.
+            meeting = meeting_update(
+                meeting=meeting,
+                user=None,
+                expected_version=meeting.version,
+                minutes=facts.MEETING["minutes"],
+            )
         for order, (no, proposal) in enumerate(proposals.items(), start=1):
             if not ProposalReview.objects.filter(meeting=meeting, proposal=proposal).exists():
                 review_add(
