@@ -50,9 +50,11 @@ def browser():
         browser.close()
 
 
+# bypass_csp: the app's Content-Security-Policy forbids inline scripts, and the tests inject
+# axe-core inline (page.add_script_tag). The header itself is tested in tests/accounts.
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul")
+    context = browser.new_context(bypass_csp=True, locale="ko-KR", timezone_id="Asia/Seoul")
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -63,6 +65,7 @@ def page(browser):
 def phone_page(browser):
     """A page the size of a phone screen."""
     context = browser.new_context(
+        bypass_csp=True,
         locale="ko-KR",
         timezone_id="Asia/Seoul",
         viewport={"width": 390, "height": 844},

@@ -35,7 +35,7 @@ def test_filtering_and_sorting_work_without_javascript(browser, live_server):
     """With JavaScript off, ticking a status and sorting a column keep everything in the URL."""
     known = known_portfolio()
     deputy = UserFactory(role=Role.DEPUTY_MAYOR)
-    context = browser.new_context(locale="ko-KR", java_script_enabled=False)
+    context = browser.new_context(bypass_csp=True, locale="ko-KR", java_script_enabled=False)
     page = context.new_page()
     try:
         login(page, live_server, deputy)

@@ -60,7 +60,9 @@ def test_planner_plans_records_and_closes_a_meeting(page, live_server):
 
 
 def test_minutes_page_fits_a_390px_phone(browser, live_server):
-    context = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 800})
+    context = browser.new_context(
+        bypass_csp=True, locale="ko-KR", viewport={"width": 390, "height": 800}
+    )
     page = context.new_page()
     planner = UserFactory(role=Role.PLANNING)
     meeting = MeetingFactory(location="광양시청 상황실", attendee_count=15)
