@@ -2,8 +2,9 @@
 word where it is badged so, and "기사에 기록 없음" where the article is silent; a report
 import re-marks only the fields it changes; the footer cites only loaded sources."""
 
+from pathlib import Path
+
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -35,12 +36,12 @@ from tests.import_files import row, xlsx
 pytestmark = pytest.mark.django_db
 
 
+ARTICLE = Path(__file__).parent / "data" / "article-2023-07-26.txt"
+
+
 def _article_text() -> str:
-    # The source article lives beside the repository (README: ../shared/seeds/), not in it.
-    folder = settings.BASE_DIR.parent / "shared" / "seeds"
-    if not folder.is_dir():
-        pytest.skip("the article's text is not on this machine")
-    return "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt")))
+    """The source article's text, kept with the tests so the repository stands alone."""
+    return ARTICLE.read_text(encoding="utf-8")
 
 
 @pytest.fixture
