@@ -9,9 +9,7 @@ from projects.models import Confidence, Pillar, Portfolio, Proposal, ProposalSta
 from reviews.models import FollowUpAction, ReviewMeeting
 
 from .followups import DepartmentRow
-
-# Re-exported: the figures and measures are part of what the page shows.
-from .measures import DONE_STATUSES, Figure, Measures, PillarMeasures  # noqa: F401
+from .measures import Figure, Measures, PillarMeasures
 
 ACTIVE_EXCLUDED = (ProposalStatus.DONE, ProposalStatus.DROPPED)
 LIST_LIMIT = 12

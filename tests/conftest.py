@@ -17,6 +17,8 @@ from .factories import (
     UserFactory,
 )
 
+pytest_plugins = ["tests.celery_worker"]  # the `worker` fixture (a real Celery worker)
+
 
 @pytest.fixture(autouse=True)
 def _require_postgres(request):

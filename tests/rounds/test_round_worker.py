@@ -7,14 +7,14 @@ import pytest
 
 from reviews import tasks
 from reviews.models import Notification, Reminder, ReminderKind, ReminderState
-from tests.reviews.test_reminders_worker import _wait_until, worker  # noqa: F401  (fixture)
+from tests.celery_worker import wait_until
 
 from .helpers import make_round_world
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_real_worker_delivers_each_round_notice_once(worker):  # noqa: F811
+def test_a_real_worker_delivers_each_round_notice_once(worker):
     # given an open round over 3 departments
     w = make_round_world(departments=3, proposals=5)
     opened = Reminder.objects.filter(kind=ReminderKind.ROUND_OPENED)
@@ -23,7 +23,7 @@ def test_a_real_worker_delivers_each_round_notice_once(worker):  # noqa: F811
     tasks.dispatch_due_reminders.delay()
     tasks.dispatch_due_reminders.delay()
     # then the worker (which registered the rounds' kinds at start-up) sends each notice once
-    assert _wait_until(lambda: opened.filter(state=ReminderState.SENT).count() == 3), (
+    assert wait_until(lambda: opened.filter(state=ReminderState.SENT).count() == 3), (
         worker.parent / "worker.log"
     ).read_text()[-4000:]
     lines = [json.loads(line) for line in worker.read_text().splitlines()]
