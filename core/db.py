@@ -8,8 +8,3 @@ def is_postgresql(using=None) -> bool:
     conn = connection if using is None else using
     return conn.vendor == "postgresql"
 
-
-def is_sqlite(using=None) -> bool:
-    """Return True when the connection talks to SQLite (the embedded run mode)."""
-    conn = connection if using is None else using
-    return conn.vendor == "sqlite"

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -96,8 +96,9 @@ def meeting_plan(request):
     The most pressing GP_AGENDA_PRESELECT suggestions are ticked; ?all=1 ticks every one.
     """
     portfolio = portfolio_for_request(request)
-    if portfolio is None:
-        raise PermissionDenied
+    if portfolio is None:  # nothing to plan yet: say so instead of a bare 403
+        messages.info(request, _("사업군이 없습니다. 먼저 보고서를 가져오거나 사업을 등록하세요."))
+        return redirect("reviews:meeting_list")
     suggestions = agenda_suggestions(portfolio)
     reasons = {s.proposal.pk: s.reasons for s in suggestions}
     limit = settings.GP_AGENDA_PRESELECT
