@@ -48,6 +48,14 @@ def is_planning_or_head_of(user, department_id) -> bool:
     return is_planning(user) or heads_department(user, department_id)
 
 
+def audience_key(user) -> str:
+    """What every rule in this project reads from a user, as one string: two users with the
+    same key get the same answer from every predicate (cached pages are shared by it)."""
+    if not is_active_user(user):
+        return "anonymous"
+    return f"{int(user.is_superuser)}:{user.role}:{user.department_id or ''}"
+
+
 def can_manage_accounts(user) -> bool:
     """Planning staff create accounts and assign roles and departments."""
     return is_planning(user)

@@ -8,7 +8,13 @@ class DashboardConfig(AppConfig):
     verbose_name = _("대시보드")
 
     def ready(self):
+        from core.pagecache import register_version_provider
+
+        from .cache import portfolio_version
         from .version import bump_after_migrate
+
+        # Every cached page body is keyed on the portfolio version (core.pagecache).
+        register_version_provider(portfolio_version)
 
         # The triggers are installed by this app's migrations; after every migrate (and flush)
         # the version only moves, since a migration may change what the dashboard shows.

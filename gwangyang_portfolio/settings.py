@@ -116,10 +116,19 @@ EMBEDDED_MODE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 # Redis in production (shared by all web workers); a per-process memory cache otherwise.
 CACHE_URL = get_str("DJANGO_CACHE_URL", "")
+_REDIS_CACHE = CACHE_URL.startswith(("redis://", "rediss://"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    if CACHE_URL.startswith(("redis://", "rediss://"))
+    if _REDIS_CACHE
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered page bodies (core.pagecache), apart from sessions so either can be emptied alone.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "pages",
+    }
+    if _REDIS_CACHE
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
 
 # --- Accounts, login throttling (django-axes), sessions -----------------------------------

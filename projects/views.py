@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from accounts.permissions import audience_key
+from core import pagecache
 from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
@@ -30,12 +32,54 @@ from .portfolios import portfolio_choice
 from .services import proposal_comment_add, proposal_update_status
 
 
-class ProposalListView(FilterView):
+class CachedBodyMixin:
+    """Serve the page's body from `core.pagecache`; the view's own `get` builds it on a miss.
+
+    The subclass names the body (`body_name`, `body_key_params()`); `body_template_name`
+    renders the view's context, and `template_name` wraps the body in the site's layout.
+    """
+
+    body_name = ""
+    body_template_name = ""
+
+    def body_key_params(self) -> list[tuple[str, str]]:
+        return pagecache.query_params(self.request)
+
+    def check_access(self):
+        """Raise PermissionDenied/Http404 before anything is served; return the page's object
+        (or None) for the layout, e.g. its title."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        page_object = self.check_access()
+        key = pagecache.body_key(
+            request,
+            name=self.body_name,
+            audience=audience_key(request.user),
+            params=self.body_key_params(),
+        )
+
+        def build_context():
+            # The generic view's response is lazy: its context, never rendered, feeds the body.
+            return super(CachedBodyMixin, self).get(request, *args, **kwargs).context_data
+
+        body = pagecache.render_body(request, key, self.body_template_name, build_context)
+        return TemplateResponse(request, self.template_name, {"body": body, "object": page_object})
+
+
+class ProposalListView(CachedBodyMixin, FilterView):
     """The proposals of the request's portfolio (`projects.portfolios`), filtered."""
 
     filterset_class = ProposalFilterSet
     template_name = "projects/proposal_list.html"
+    body_template_name = "projects/_proposal_list_body.html"
+    body_name = "proposal-list"
     paginate_by = 25
+
+    def body_key_params(self):
+        # The portfolio may come from the user's remembered choice, not the URL: name it.
+        portfolio = portfolio_choice(self.request).pk
+        return [("@portfolio", str(portfolio)), *super().body_key_params()]
 
     def get_queryset(self):
         return Proposal.objects.filter(portfolio=self.portfolio).with_list_relations()
@@ -48,8 +92,21 @@ class ProposalListView(FilterView):
         return kwargs
 
 
-class ProposalDetailView(DetailView):
+class ProposalDetailView(CachedBodyMixin, DetailView):
     template_name = "projects/proposal_detail.html"
+    body_template_name = "projects/_proposal_detail_body.html"
+    body_name = "proposal-detail"
+
+    def check_access(self):
+        proposal = get_object_or_404(
+            Proposal.objects.only("pk", "title", "portfolio_id", "lead_department_id"),
+            pk=self.kwargs["pk"],
+        )
+        ensure_permitted(self.request, permissions.can_view_proposal, proposal)
+        return proposal
+
+    def body_key_params(self):
+        return [("@pk", str(self.kwargs["pk"]))]
 
     def get_queryset(self):
         return Proposal.objects.with_list_relations().prefetch_related(
@@ -115,7 +172,10 @@ def proposal_comment_add_view(request, pk):
             messages.success(request, _("의견을 등록했습니다."))
             return redirect(f"{proposal.get_absolute_url()}#comments")
     context = view.get_context_data(object=proposal, comment_form=form)
-    return TemplateResponse(request, view.template_name, context, status=400)
+    body = pagecache.render_body(request, "", view.body_template_name, lambda: context)
+    return TemplateResponse(
+        request, view.template_name, {"body": body, "object": proposal}, status=400
+    )
 
 
 class ProposalStatusUpdateView(PermissionRequiredMixin, FormView):

@@ -29,8 +29,10 @@ LIST_QUERIES = 10
 # The detail page's audit trail: its records, the supporting departments of all of them (one
 # query), then the names of the pillars and of the departments (lead or supporting) that its
 # changes mention (one query each). The rounds add two: the open round a head's "update"
-# link leads to, and a submission awaiting confirmation (the 확인 대기 panel).
-DETAIL_QUERIES = 19
+# link leads to, and a submission awaiting confirmation (the 확인 대기 panel). The body is
+# cached (core.pagecache): one more to check access before it is served, one less for the
+# unread count (read with the portfolio version).
+DETAIL_QUERIES = 20
 # The rounds add one: the department's open rounds (their rows are prefetched when any).
 MY_DEPARTMENT_QUERIES = 9
 
