@@ -4,6 +4,7 @@ them): included once at the site root, so each route spells out its full path.""
 from django.urls import path
 
 from . import views
+from .my_department import MyDepartmentView
 
 app_name = "dashboard"
 
@@ -14,5 +15,5 @@ urlpatterns = [
     path("reviews/dashboard/briefing.pdf", views.briefing_pdf, name="briefing_pdf"),
     path("reviews/dashboard/proposals.xlsx", views.proposals_xlsx, name="proposals_xlsx"),
     path("reviews/dashboard/follow-ups.xlsx", views.actions_xlsx, name="actions_xlsx"),
-    path("proposals/my-department/", views.MyDepartmentView.as_view(), name="my_department"),
+    path("proposals/my-department/", MyDepartmentView.as_view(), name="my_department"),
 ]

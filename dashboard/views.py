@@ -1,28 +1,24 @@
-"""Pages that read across apps: the home redirect, the dashboard with its briefing downloads
-(every signed-in role), and "내 부서" (department heads)."""
+"""Pages that read across apps: the home redirect and the dashboard with its briefing downloads
+(every signed-in role). "내 부서" (department heads) is in `my_department.py`."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
 
-from core.guards import PermissionRequiredMixin, permission_required
+from core.guards import permission_required
 from projects.filters import ProposalFilterSet
 from projects.models import Proposal
-from projects.permissions import proposals_editable_by
 from projects.portfolios import PARAM as PORTFOLIO_PARAM
 from projects.portfolios import portfolio_for_request
 from reviews.models import FollowUpAction
-from reviews.permissions import actions_completable_by
 from reviews.selectors import unread_notification_count
-from rounds.selectors import open_rounds_for_department, pending_submissions
+from rounds.selectors import pending_submissions
 
 from . import cache, exports
 from .context import dashboard_context
@@ -171,51 +167,3 @@ def actions_xlsx(request):
     ).order_by("due_date", "id")
     name = f"follow-ups-{timezone.localdate():%Y%m%d}.xlsx"
     return _download(exports.actions_xlsx(actions, today=timezone.localdate()), XLSX, name)
-
-
-class MyDepartmentView(PermissionRequiredMixin, TemplateView):
-    """A head's home: their proposals and their department's open follow-ups, overdue first.
-
-    Open and overdue are the reviews app's rule (`FollowUpAction.objects.open()`,
-    `is_overdue_on`), the same as the counts the row's htmx answer updates.
-    """
-
-    template_name = "dashboard/my_department.html"
-
-    permission = staticmethod(can_view_my_department)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        department = user.department
-        today = timezone.localdate()
-        portfolio = portfolio_for_request(self.request)
-        in_portfolio = Proposal.objects.filter(portfolio=portfolio)
-        proposals = list(proposals_editable_by(user, in_portfolio.with_list_relations()))
-        actions = list(
-            actions_completable_by(
-                user,
-                FollowUpAction.objects.open().filter(
-                    owner_department=department, meeting__portfolio=portfolio
-                ),
-            )
-            .select_related("meeting", "proposal")
-            .order_by(F("due_date").asc(nulls_last=True), "id")
-        )
-        supported = (
-            in_portfolio.filter(supporting_departments=department)
-            .select_related("lead_department")
-            .order_by("management_no")
-        )
-        context.update(
-            portfolio=portfolio,
-            department=department,
-            proposals=proposals,
-            actions=actions,
-            overdue_count=sum(a.is_overdue_on(today) for a in actions),
-            supported=supported,
-            my_rounds=open_rounds_for_department(department.pk),
-            today=today,
-            stale_days=settings.GP_STALE_DAYS,
-        )
-        return context

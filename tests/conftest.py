@@ -41,6 +41,15 @@ def _korean_by_default():
 
 
 @pytest.fixture
+def no_page_cache(settings):
+    """Render every page body fresh (core.pagecache), for tests that read a page's context."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+
+
+@pytest.fixture
 def portfolio(db):
     return PortfolioFactory()
 

@@ -30,7 +30,8 @@ from tests.factories import (
     bulk_proposals,
 )
 
-pytestmark = pytest.mark.django_db
+# These tests read the context of pages they load more than once.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 DASHBOARD = reverse("dashboard:index")
 LIST = reverse("projects:proposal_list")
 

@@ -52,8 +52,8 @@ def test_my_department_lists_own_proposals_and_open_actions_by_due_date(client, 
     client.force_login(head)
     response = client.get(reverse("dashboard:my_department"))
     html = response.content.decode()
-    assert response.context["proposals"] == [mine]
-    assert response.context["actions"] == [overdue, later]
+    assert list(response.context["proposal_page"]) == [mine]
+    assert list(response.context["action_page"]) == [overdue, later]
     assert response.context["overdue_count"] == 1
     assert "우리 부서 사업" in html and "다른 부서 사업" not in html and "남의 조치" not in html
     assert f'<tr id="action-{overdue.pk}" class="overdue">' in html
@@ -74,7 +74,7 @@ def test_head_marks_done_from_my_department_without_javascript(client, head, act
     )
     assert response["Location"] == reverse("dashboard:my_department")
     page = client.get(reverse("dashboard:my_department"))
-    assert page.context["actions"] == []
+    assert list(page.context["action_page"]) == []
 
 
 def test_my_department_is_refused_to_a_head_without_rights_elsewhere(client):

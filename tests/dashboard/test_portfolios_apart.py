@@ -25,7 +25,8 @@ from ..pdf_text import pdf_text
 from .dashboard_data import known_portfolio
 from .test_dashboard_figures import build
 
-pytestmark = pytest.mark.django_db
+# These tests read the context of pages they load more than once.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 URL = reverse("dashboard:index")
 
 
@@ -133,8 +134,8 @@ def test_pages_of_the_first_portfolio_show_only_its_rows(client):
     meetings = client.get(reverse("reviews:meeting_list"), q).context["object_list"]
     assert {m.portfolio_id for m in meetings} == {first.pk}
     mine = client.get(reverse("dashboard:my_department"), q).context
-    assert sorted(p.title for p in mine["proposals"]) == ["셋", "하나"]
-    assert all(a.meeting.portfolio_id == first.pk for a in mine["actions"])
+    assert sorted(p.title for p in mine["proposal_page"]) == ["셋", "하나"]
+    assert all(a.meeting.portfolio_id == first.pk for a in mine["action_page"])
     deputy = UserFactory(role=Role.DEPUTY_MAYOR)
     client.force_login(deputy)
     html = client.get(URL, q).content.decode()

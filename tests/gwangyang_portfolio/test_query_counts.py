@@ -34,7 +34,9 @@ LIST_QUERIES = 10
 # unread count (read with the portfolio version).
 DETAIL_QUERIES = 20
 # The rounds add one: the department's open rounds (their rows are prefetched when any).
-MY_DEPARTMENT_QUERIES = 9
+# Paged (dashboard/my_department.py): the counts per status, a page of proposals, the action
+# counts, a page of actions, the supported proposals.
+MY_DEPARTMENT_QUERIES = 11
 
 
 @pytest.fixture
@@ -123,5 +125,7 @@ def test_my_department_queries_do_not_grow(client, portfolio_of, scale, django_a
     with django_assert_num_queries(MY_DEPARTMENT_QUERIES):
         response = client.get(reverse("dashboard:my_department"))
     assert response.status_code == 200
-    assert len(response.context["proposals"]) == 7 * scale
-    assert len(response.context["actions"]) == 4 * scale
+    assert response.context["proposal_total"] == 7 * scale
+    assert response.context["open_count"] == 4 * scale
+    assert len(response.context["proposal_page"]) == min(7 * scale, 20)
+    assert len(response.context["action_page"]) == min(4 * scale, 20)
