@@ -84,3 +84,29 @@ def test_my_department_is_refused_to_a_head_without_rights_elsewhere(client):
     other = HeadFactory()
     client.force_login(other)
     assert client.get(reverse("dashboard:my_department")).context["department"] == other.department
+
+
+def test_a_large_department_page_stays_small_and_urgent_first(client, head, portfolio):
+    """250 proposals and 250 open actions: the page shows 20 of each, most urgent first,
+    with counts per status that filter, and weighs well under 60 KB."""
+    from projects.models import Proposal
+    from tests.factories import bulk_actions, bulk_proposals
+
+    proposals = bulk_proposals(250, portfolio=portfolio, departments=[head.department])
+    Proposal.objects.filter(pk=proposals[7].pk).update(last_update_at=None)
+    meeting = MeetingFactory(portfolio=portfolio, held_on=TODAY() - datetime.timedelta(60))
+    bulk_actions(250, meeting=meeting, department=head.department, proposals=proposals[:5])
+    client.force_login(head)
+    response = client.get(reverse("dashboard:my_department"), {"portfolio": portfolio.pk})
+    html = response.content.decode()
+    assert len(response.content) < 60 * 1024, len(response.content)
+    page = list(response.context["proposal_page"])
+    assert len(page) == 20 and page[0].pk == proposals[7].pk  # never updated comes first
+    assert [p.last_update_at for p in page[1:]] == sorted(p.last_update_at for p in page[1:])
+    actions = list(response.context["action_page"])
+    assert len(actions) == 20 and actions[0].due_date == min(a.due_date for a in actions)
+    assert response.context["proposal_total"] == 250 and response.context["open_count"] == 250
+    assert "ppage=2#my-proposals" in html and "apage=2#my-actions" in html
+    status, _label, count = response.context["status_counts"][0]
+    filtered = client.get(reverse("dashboard:my_department"), {"status": status})
+    assert filtered.context["proposal_page"].paginator.count == count
