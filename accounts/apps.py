@@ -7,4 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("계정")
 
     def ready(self):
+        from core.pagecache import register_audience_provider
+
         from . import signals  # noqa: F401  (access-log receivers)
+        from .permissions import audience_key
+
+        # Cached page bodies are shared by users the permission rules cannot tell apart.
+        register_audience_provider(audience_key)

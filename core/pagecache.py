@@ -7,25 +7,29 @@ request shape, then served from the cache until any of them moves:
   (`register_version_provider`; the dashboard registers the portfolio version its database
   triggers move on every write to the portfolio's tables, whatever makes the write). Without a
   provider nothing is cached, so an app that runs alone renders every page fresh;
-- the **audience** is what the permission rules read from a user (`accounts.permissions.
-  audience_key`): two users with the same audience see the same edit links and forms;
+- the **audience** is what the permission rules read from a user, from a provider registered
+  the same way (accounts registers `accounts.permissions.audience_key`): two users with the
+  same audience see the same edit links and forms; without one, each user is their own;
 - the **shape**: the page's name and object, the normalised query parameters, the language
   and the date (pages show "N days ago").
 
 Per-request parts stay out of the cached string: the menu, messages and unread count are in
 `base.html`, outside the body; a CSRF token inside the body is rendered as a placeholder and
-replaced by the request's own token on every response (`render_body`). A body is kept at most
-TIMEOUT seconds, which bounds how far "N minutes ago" texts can drift.
+replaced by the request's own token on every response (`render_body`), including a token that
+a hook rendered into the body with its own `render_to_string(..., request=request)`. A body is
+kept at most TIMEOUT seconds, which bounds how far "N minutes ago" texts can drift.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -34,13 +38,28 @@ CACHE_ALIAS = "pages"  # settings.CACHES: kept apart from the sessions in "defau
 # Rendered where `{% csrf_token %}` would put the token; never a valid token itself.
 CSRF_PLACEHOLDER = "gp-csrf-placeholder-0000000000000000000000000000000000000000000000000"
 
+_TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
 _version_provider: Callable | None = None
+_audience_provider: Callable | None = None
 
 
 def register_version_provider(provider: Callable) -> None:
     """Register `provider(request) -> str`: the version of the data every cached body reads."""
     global _version_provider
     _version_provider = provider
+
+
+def register_audience_provider(provider: Callable) -> None:
+    """Register `provider(user) -> str`: users with equal answers may share a cached body."""
+    global _audience_provider
+    _audience_provider = provider
+
+
+def audience(user) -> str:
+    if _audience_provider is not None:
+        return _audience_provider(user)
+    return f"user:{user.pk}" if user.is_authenticated else "anonymous"
 
 
 def data_version(request) -> str | None:
@@ -52,7 +71,7 @@ def data_version(request) -> str | None:
     return request._gp_data_version
 
 
-def body_key(request, *, name: str, audience: str, params: Iterable[tuple[str, str]] = ()) -> str:
+def body_key(request, *, name: str, params: Iterable[tuple[str, str]] = ()) -> str:
     """Return the cache key of a body, or "" when no version provider is registered."""
     version = data_version(request)
     if version is None:
@@ -61,7 +80,7 @@ def body_key(request, *, name: str, audience: str, params: Iterable[tuple[str, s
         [
             name,
             version,
-            audience,
+            audience(request.user),
             translation.get_language() or "",
             str(timezone.localdate()),
             *(f"{k}={v}" for k, v in sorted(params)),
@@ -92,9 +111,44 @@ def render_body(request, key: str, template_name: str, build_context: Callable[[
     if body is None:
         context = build_context()
         context["csrf_token"] = CSRF_PLACEHOLDER
-        body = render_to_string(template_name, context, request=request)
+        # A fragment a hook rendered on its own carries this request's token: neutralise it too.
+        body = _TOKEN_FIELD.sub(
+            rf"\g<1>{CSRF_PLACEHOLDER}\g<2>",
+            render_to_string(template_name, context, request=request),
+        )
         if key:
             cache.set(key, body, TIMEOUT)
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(body)  # noqa: S308  (rendered by our own templates, autoescaped)
+
+
+class CachedBodyMixin:
+    """A generic view whose body is served from this cache; its own `get` builds it on a miss.
+
+    The subclass names the body (`body_name`, `body_key_params()`) and may check access first
+    (`check_access()`, which runs on every request, hit or miss); `body_template_name` renders
+    the view's context, `template_name` wraps the body (`{{ body }}`) in the site's layout.
+    """
+
+    body_name = ""
+    body_template_name = ""
+
+    def check_access(self):
+        """Raise PermissionDenied/Http404 before anything is served; return the page's object
+        (or None) for the layout, e.g. its title."""
+        return None
+
+    def body_key_params(self) -> list[tuple[str, str]]:
+        return query_params(self.request)
+
+    def get(self, request, *args, **kwargs):
+        page_object = self.check_access()
+        key = body_key(request, name=self.body_name, params=self.body_key_params())
+
+        def build_context():
+            # The generic view's response is lazy: its context, never rendered, feeds the body.
+            return super(CachedBodyMixin, self).get(request, *args, **kwargs).context_data
+
+        body = render_body(request, key, self.body_template_name, build_context)
+        return TemplateResponse(request, self.template_name, {"body": body, "object": page_object})

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import View
 
-from accounts.permissions import audience_key
 from core import pagecache
 from core.guards import PermissionRequiredMixin
 from projects.models import Proposal, ProposalStatus
@@ -134,9 +133,7 @@ class MyDepartmentView(PermissionRequiredMixin, View):
         portfolio = portfolio_for_request(request)
         params = [("@portfolio", str(portfolio.pk if portfolio else ""))]
         params += pagecache.query_params(request, keep=PARAMS)
-        key = pagecache.body_key(
-            request, name="my-department", audience=audience_key(request.user), params=params
-        )
+        key = pagecache.body_key(request, name="my-department", params=params)
         body = pagecache.render_body(
             request,
             key,

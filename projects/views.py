@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from accounts.permissions import audience_key
 from core import pagecache
 from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
+from core.pagecache import CachedBodyMixin
 
 from . import hooks, permissions
 from .filters import ProposalFilterSet
@@ -30,41 +30,6 @@ from .history import changes_since, proposal_audit
 from .models import Proposal, ProposalCode
 from .portfolios import portfolio_choice
 from .services import proposal_comment_add, proposal_update_status
-
-
-class CachedBodyMixin:
-    """Serve the page's body from `core.pagecache`; the view's own `get` builds it on a miss.
-
-    The subclass names the body (`body_name`, `body_key_params()`); `body_template_name`
-    renders the view's context, and `template_name` wraps the body in the site's layout.
-    """
-
-    body_name = ""
-    body_template_name = ""
-
-    def body_key_params(self) -> list[tuple[str, str]]:
-        return pagecache.query_params(self.request)
-
-    def check_access(self):
-        """Raise PermissionDenied/Http404 before anything is served; return the page's object
-        (or None) for the layout, e.g. its title."""
-        return None
-
-    def get(self, request, *args, **kwargs):
-        page_object = self.check_access()
-        key = pagecache.body_key(
-            request,
-            name=self.body_name,
-            audience=audience_key(request.user),
-            params=self.body_key_params(),
-        )
-
-        def build_context():
-            # The generic view's response is lazy: its context, never rendered, feeds the body.
-            return super(CachedBodyMixin, self).get(request, *args, **kwargs).context_data
-
-        body = pagecache.render_body(request, key, self.body_template_name, build_context)
-        return TemplateResponse(request, self.template_name, {"body": body, "object": page_object})
 
 
 class ProposalListView(CachedBodyMixin, FilterView):

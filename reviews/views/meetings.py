@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import ensure_permitted, permission_required
+from core.pagecache import CachedBodyMixin
 from projects.portfolios import portfolio_choice, portfolio_for_request
 
 from .. import hooks, services
@@ -59,8 +60,18 @@ class MeetingListView(ListView):
         return super().get_context_data(can_manage=can_manage_meetings(self.request.user), **kwargs)
 
 
-class MeetingDetailView(DetailView):
+class MeetingDetailView(CachedBodyMixin, DetailView):
+    """A meeting with its agenda, reviews and follow-ups; the body is cached (core.pagecache)."""
+
     template_name = "reviews/reviewmeeting_detail.html"
+    body_template_name = "reviews/_reviewmeeting_detail_body.html"
+    body_name = "meeting-detail"
+
+    def check_access(self):
+        return get_object_or_404(ReviewMeeting.objects.only("pk", "title"), pk=self.kwargs["pk"])
+
+    def body_key_params(self):
+        return [("@pk", str(self.kwargs["pk"]))]
 
     def get_queryset(self):
         return ReviewMeeting.objects.select_related("chair", "portfolio").prefetch_related(

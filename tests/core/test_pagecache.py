@@ -144,3 +144,31 @@ def test_a_reader_without_access_is_refused_even_when_cached(client, listed, hea
     client.logout()
     response = client.get(listed.get_absolute_url())
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_a_token_a_hook_rendered_into_the_body_is_the_readers_own(listed, head, monkeypatch):
+    """A panel rendered by another app with its own request context carries the first
+    reader's token; the cached body must give every reader theirs."""
+    from django.template import engines
+
+    from projects import hooks
+
+    form = engines["django"].from_string('<form id="hooked" method="post">{% csrf_token %}</form>')
+    monkeypatch.setattr(
+        hooks, "_detail_panels", [lambda request, proposal: form.render({}, request)]
+    )
+    tokens = []
+    for _session in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(head)
+        page = _page(client, listed.get_absolute_url())
+        hooked = re.search(r'<form id="hooked" method="post">(.*?)</form>', page).group(1)
+        token = re.search(r'value="([^"]+)"', hooked).group(1)
+        assert token != pagecache.CSRF_PLACEHOLDER
+        response = client.post(
+            reverse("projects:proposal_comment_add", args=[listed.pk]),
+            {"body": "의견", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
+        tokens.append(token)
+    assert tokens[0] != tokens[1]

@@ -129,3 +129,45 @@ def test_my_department_queries_do_not_grow(client, portfolio_of, scale, django_a
     assert response.context["open_count"] == 4 * scale
     assert len(response.context["proposal_page"]) == min(7 * scale, 20)
     assert len(response.context["action_page"]) == min(4 * scale, 20)
+
+
+# The meeting page: chair and portfolio, attending departments, reviews with their
+# proposals, actions with departments and proposals, amendments, carried-over actions and the
+# rounds' link. A hit (core.pagecache) reads the session's user, the version with the unread
+# count, the footer's sources, and the page's access check (or the list's portfolio).
+MEETING_QUERIES = 14
+HIT_QUERIES = 4
+
+
+@pytest.mark.parametrize("scale", SIZES)
+def test_meeting_detail_queries_do_not_grow(
+    client, portfolio_of, scale, django_assert_max_num_queries, no_page_cache
+):
+    head, target = portfolio_of(scale)
+    meeting = target.reviews.first().meeting
+    client.force_login(head)
+    with django_assert_max_num_queries(MEETING_QUERIES):
+        response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("scale", SIZES)
+@pytest.mark.parametrize("page", ["list", "detail", "meeting", "my_department"])
+def test_a_cached_page_costs_the_same_few_queries(
+    client, portfolio_of, scale, page, django_assert_num_queries
+):
+    """Served from core.pagecache: the session's user, the version (with the unread count),
+    the footer's sources and the page's access check — never the page's own reads."""
+    head, target = portfolio_of(scale)
+    url = {
+        "list": reverse("projects:proposal_list"),
+        "detail": target.get_absolute_url(),
+        "meeting": target.reviews.first().meeting.get_absolute_url(),
+        "my_department": reverse("dashboard:my_department"),
+    }[page]
+    client.force_login(head)
+    assert client.get(url).status_code == 200
+    # The list resolves the portfolio instead of an access check; 내 부서 does both (the
+    # portfolio names the cached body, the department is the user's).
+    with django_assert_num_queries(HIT_QUERIES + (page == "my_department")):
+        assert client.get(url).status_code == 200
