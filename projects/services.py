@@ -264,7 +264,9 @@ def status_update_validate(update: StatusUpdate) -> None:
     )
     if errors:
         raise ValidationError(errors)
-    update.full_clean(exclude=["proposal", "author"])
+    # The check constraints state the same rules (`status_rule_errors`, checked above in
+    # Python); validating them again would cost a query each. The database still enforces them.
+    update.full_clean(exclude=["proposal", "author"], validate_constraints=False)
 
 
 @transaction.atomic

@@ -229,3 +229,26 @@ def test_the_status_form_marks_which_statuses_take_a_reason(head_client, proposa
     assert 'data-reason-for="id_status"' in page
     assert "js/status-form." in page
     assert "<script>" not in page
+
+
+# The signed-in user, the proposal (permission), its lock, the update, the proposal's row, its
+# history record with the supporting departments it snapshots (two reads by
+# django-simple-history), and the transaction's savepoint and release. The status rules are
+# checked in Python once, not by one query per check constraint. The history's links to the
+# supporting departments, when there are any, are one more insert (however many).
+STATUS_UPDATE_QUERIES = 10
+
+
+@pytest.mark.parametrize("supporting", [0, 8])
+def test_a_status_update_costs_a_fixed_few_queries(
+    client, proposal, supporting, django_assert_num_queries
+):
+    from tests.factories import DepartmentFactory
+
+    proposal.supporting_departments.set(DepartmentFactory.create_batch(supporting))
+    client.force_login(proposal.lead_department.head)
+    client.get(_url(proposal))  # the session settles
+    with django_assert_num_queries(STATUS_UPDATE_QUERIES + (supporting > 0)):
+        response = _post(client, proposal)
+    assert response.status_code == 302
+    assert StatusUpdate.objects.filter(proposal=proposal, progress=40).count() == 1
