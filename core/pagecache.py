@@ -26,7 +26,10 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -42,6 +45,7 @@ _TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 _version_provider: Callable | None = None
 _audience_provider: Callable | None = None
+_page_state_provider: Callable | None = None
 
 
 def register_version_provider(provider: Callable) -> None:
@@ -54,6 +58,13 @@ def register_audience_provider(provider: Callable) -> None:
     """Register `provider(user) -> str`: users with equal answers may share a cached body."""
     global _audience_provider
     _audience_provider = provider
+
+
+def register_page_state_provider(provider: Callable) -> None:
+    """Register `provider(request) -> str`: what the layout shows of the session's own state
+    beyond the user (e.g. the unread notification count); part of every whole-page key."""
+    global _page_state_provider
+    _page_state_provider = provider
 
 
 def audience(user) -> str:
@@ -123,6 +134,34 @@ def render_body(request, key: str, template_name: str, build_context: Callable[[
     return mark_safe(body)  # noqa: S308  (rendered by our own templates, autoescaped)
 
 
+def respond(request, body_key_: str, render_page: Callable[[], bytes]) -> HttpResponse:
+    """Answer with the whole page, cached per session on top of its body's key.
+
+    The layout around the body shows the session's own things (the user, the unread count
+    that the page-state provider names, a CSRF token tied to the session's cookie, the
+    language switch's return path), so the page key holds each of them. A request with a
+    message to show once is rendered fresh, and never stored.
+    """
+    if not body_key_ or len(get_messages(request)):
+        return HttpResponse(render_page())
+    raw = "\n".join(
+        [
+            body_key_,
+            request.session.session_key or "",
+            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+            request.get_full_path(),
+            _page_state_provider(request) if _page_state_provider else "",
+        ]
+    )
+    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    cache = caches[CACHE_ALIAS]
+    content = cache.get(key)
+    if content is None:
+        content = render_page()
+        cache.set(key, content, TIMEOUT)
+    return HttpResponse(content)
+
+
 class CachedBodyMixin:
     """A generic view whose body is served from this cache; its own `get` builds it on a miss.
 
@@ -150,5 +189,9 @@ class CachedBodyMixin:
             # The generic view's response is lazy: its context, never rendered, feeds the body.
             return super(CachedBodyMixin, self).get(request, *args, **kwargs).context_data
 
-        body = render_body(request, key, self.body_template_name, build_context)
-        return TemplateResponse(request, self.template_name, {"body": body, "object": page_object})
+        def render_page():
+            body = render_body(request, key, self.body_template_name, build_context)
+            context = {"body": body, "object": page_object}
+            return TemplateResponse(request, self.template_name, context).render().content
+
+        return respond(request, key, render_page)

@@ -134,14 +134,15 @@ class MyDepartmentView(PermissionRequiredMixin, View):
         params = [("@portfolio", str(portfolio.pk if portfolio else ""))]
         params += pagecache.query_params(request, keep=PARAMS)
         key = pagecache.body_key(request, name="my-department", params=params)
-        body = pagecache.render_body(
-            request,
-            key,
-            "dashboard/_my_department_body.html",
-            lambda: my_department_context(request),
-        )
-        return TemplateResponse(
-            request,
-            "dashboard/my_department.html",
-            {"body": body, "department": request.user.department},
-        )
+
+        def render_page():
+            body = pagecache.render_body(
+                request,
+                key,
+                "dashboard/_my_department_body.html",
+                lambda: my_department_context(request),
+            )
+            page = TemplateResponse(request, "dashboard/my_department.html", {"body": body})
+            return page.render().content
+
+        return pagecache.respond(request, key, render_page)

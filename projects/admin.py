@@ -50,6 +50,7 @@ class ProposalAdmin(SimpleHistoryAdmin):
     search_fields = ("management_no", "title", "summary")
     autocomplete_fields = ("lead_department", "supporting_departments")
     list_select_related = ("pillar", "lead_department")
+    list_per_page = 25  # as the app's own list (bench/pages.sh compares the two)
     form = LoadedVersionForm
     # State changes go through a status update (service), never a direct edit; an existing
     # proposal's master data goes through `proposal_update` with the version the form loaded.

@@ -7,4 +7,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("보고회·후속조치")
 
     def ready(self):
+        from core.pagecache import register_page_state_provider
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .selectors import unread_notification_count
+
+        # The header's unread count is part of every cached whole page (core.pagecache).
+        register_page_state_provider(lambda request: str(unread_notification_count(request)))

@@ -172,3 +172,13 @@ def test_a_token_a_hook_rendered_into_the_body_is_the_readers_own(listed, head, 
         assert response.status_code == 302
         tokens.append(token)
     assert tokens[0] != tokens[1]
+
+
+def test_a_message_is_shown_once_and_never_cached(client, listed, head):
+    url = listed.get_absolute_url()
+    client.force_login(head)
+    _page(client, url)  # cached for this session
+    client.post(reverse("projects:proposal_comment_add", args=[listed.pk]), {"body": "첫 의견"})
+    first = _page(client, url)
+    assert "의견을 등록했습니다." in first and "첫 의견" in first
+    assert "의견을 등록했습니다." not in _page(client, url)

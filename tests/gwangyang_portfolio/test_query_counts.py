@@ -133,8 +133,8 @@ def test_my_department_queries_do_not_grow(client, portfolio_of, scale, django_a
 
 # The meeting page: chair and portfolio, attending departments, reviews with their
 # proposals, actions with departments and proposals, amendments, carried-over actions and the
-# rounds' link. A hit (core.pagecache) reads the session's user, the version with the unread
-# count, the footer's sources, and the page's access check (or the list's portfolio).
+# rounds' link. A hit (core.pagecache: the whole page, per session) reads the session and its
+# user, the version with the unread count, and the page's access check (or its portfolio).
 MEETING_QUERIES = 14
 HIT_QUERIES = 4
 
@@ -167,7 +167,6 @@ def test_a_cached_page_costs_the_same_few_queries(
     }[page]
     client.force_login(head)
     assert client.get(url).status_code == 200
-    # The list resolves the portfolio instead of an access check; 내 부서 does both (the
-    # portfolio names the cached body, the department is the user's).
-    with django_assert_num_queries(HIT_QUERIES + (page == "my_department")):
+    # The list and 내 부서 resolve the portfolio instead of an access check.
+    with django_assert_num_queries(HIT_QUERIES):
         assert client.get(url).status_code == 200
