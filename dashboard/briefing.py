@@ -59,6 +59,46 @@ def denominator_text(dashboard: Dashboard) -> str:
     return text
 
 
+def _changes(dashboard: Dashboard) -> list[list]:
+    """The change counts since the comparison moment and, beside them, since the last round's
+    frozen figures (when a round has been frozen)."""
+    to_done = sum(c.status == ProposalStatus.DONE for c in dashboard.status_changes)
+    rows = [
+        [_("상태 변경 사업"), len(dashboard.status_changes)],
+        [_("완료로 바뀐 사업"), to_done],
+        [_("신뢰도 변경 사업"), len(dashboard.confidence_changes)],
+        [_("신뢰도 하락 사업"), len(dashboard.confidence_down)],
+        [_("새 사업"), len(dashboard.new_proposals)],
+        [_("새 추진 현황"), dashboard.updates_since],
+        [
+            _("%(days)s일 이상 미갱신 사업") % {"days": dashboard.stale_days},
+            dashboard.stale_count,
+        ],
+        [_("새 후속조치"), dashboard.new_action_count],
+        [_("완료된 후속조치"), dashboard.completed_action_count],
+    ]
+    r = dashboard.since_round
+    if r is None:
+        return [[_("구분"), _("건수")], *rows]
+    since_round = [
+        r.status_changes,
+        r.to_done,
+        r.confidence_changes,
+        r.confidence_down,
+        r.new_proposals,
+        r.updates,
+        "-",
+        r.new_actions,
+        r.completed_actions,
+    ]
+    header = [
+        _("구분"),
+        _("지난 보고회 이후") if dashboard.since_meeting else _("비교 기간"),
+        _("지난 점검 회차 이후 (%(name)s)") % {"name": r.round.name},
+    ]
+    return [header, *[[*row, value] for row, value in zip(rows, since_round, strict=True)]]
+
+
 def briefing_rows(dashboard: Dashboard) -> list[tuple[str, list[list]]]:
     """Return the briefing as titled tables (first row is the header), shared by XLSX and PDF."""
     headline = [[_("항목"), _("현재"), _("비교 시점"), _("증감")]]
@@ -86,19 +126,7 @@ def briefing_rows(dashboard: Dashboard) -> list[tuple[str, list[list]]]:
         + [dashboard.confidence_counts.get(None, 0)]
     )
 
-    changes = [
-        [_("구분"), _("건수")],
-        [_("상태 변경 사업"), len(dashboard.status_changes)],
-        [_("신뢰도 변경 사업"), len(dashboard.confidence_changes)],
-        [_("신뢰도 하락 사업"), len(dashboard.confidence_down)],
-        [_("새 추진 현황"), dashboard.updates_since],
-        [
-            _("%(days)s일 이상 미갱신 사업") % {"days": dashboard.stale_days},
-            dashboard.stale_count,
-        ],
-        [_("새 후속조치"), dashboard.new_action_count],
-        [_("완료된 후속조치"), dashboard.completed_action_count],
-    ]
+    changes = _changes(dashboard)
 
     departments = [[_("부서"), _("진행"), _("기한 경과"), _("기한 내 완료"), _("기한 후 완료")]]
     by_overdue = sorted(dashboard.departments, key=lambda r: (-r.overdue, -r.open, r.department))
@@ -157,3 +185,13 @@ def briefing_title(dashboard: Dashboard) -> tuple[str, str]:
             "title": dashboard.next_meeting.title,
         }
     return title, sub + " · " + denominator_text(dashboard)
+
+
+def annex_title(dashboard: Dashboard, count: int) -> str:
+    """The heading of the briefing's annex: which files it lists."""
+    if dashboard.since is None:
+        return _("별첨: 증빙 파일 목록 (%(n)s건)") % {"n": count}
+    return _("별첨: %(date)s 이후 올린 증빙 파일 목록 (%(n)s건)") % {
+        "date": f"{dashboard.since:%Y-%m-%d}",
+        "n": count,
+    }

@@ -10,6 +10,7 @@ from reviews.models import FollowUpAction, ReviewMeeting
 
 from .followups import DepartmentRow
 from .measures import Figure, Measures, PillarMeasures
+from .since_round import RoundChanges
 
 ACTIVE_EXCLUDED = (ProposalStatus.DONE, ProposalStatus.DROPPED)
 LIST_LIMIT = 12
@@ -91,6 +92,8 @@ class Dashboard:
     # The proposals that existed at the comparison moment and whose status, confidence or
     # progress differs now from then: the "changes since" list, exactly.
     changed: list[ProposalChange] = field(default_factory=list)
+    # What changed since the portfolio's last frozen round figures (None: no round frozen yet).
+    since_round: RoundChanges | None = None
 
     @property
     def incomplete(self) -> bool:

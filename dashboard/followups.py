@@ -25,7 +25,9 @@ class DepartmentRow:
     total: int
 
 
-def action_totals(actions, today, since, since_at):
+def action_totals(actions, today, since, since_at, extra=None):
+    """The follow-up counts now and at `since` (if any), plus the `extra` aggregates (e.g. the
+    counts since the last round), in one query."""
     open_q = FollowUpActionQuerySet.open_q()
     aggregates = {
         "open": Count("id", filter=open_q),
@@ -52,7 +54,7 @@ def action_totals(actions, today, since, since_at):
             "new": Count("id", filter=Q(meeting__held_on__gte=since)),
             "completed": Count("id", filter=Q(state=ActionState.DONE, completed_at__gte=since_at)),
         }
-    return actions.order_by().aggregate(**aggregates)
+    return actions.order_by().aggregate(**aggregates, **(extra or {}))
 
 
 def departments_table(actions, today, sort):

@@ -12,10 +12,20 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepInFrame,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.flowables import Flowable
 
-from .briefing import briefing_author, briefing_rows, briefing_title, demo_notice
+from reviews.hooks import AnnexRow, annex_header
+
+from .briefing import annex_title, briefing_author, briefing_rows, briefing_title, demo_notice
 from .selectors import Dashboard
 
 FONT = "HYGothic-Medium"
@@ -75,8 +85,29 @@ def _table(rows, style, widths=None) -> Table:
     return table
 
 
-def briefing_pdf(dashboard: Dashboard) -> bytes:
-    """Return the briefing as a single A4 page; long tables shrink to fit, never spill over."""
+def _annex(dashboard: Dashboard, annex: list[AnnexRow], more: bool, styles, width) -> list:
+    """The annex (별첨) on the pages after the briefing: the evidence files, one row each."""
+    story: list[Flowable] = [PageBreak(), _p(annex_title(dashboard, len(annex)), styles["h2"])]
+    if more:
+        story.append(
+            _p(
+                _("최근 %(n)s건만 싣습니다. 나머지는 각 화면에서 확인하세요.") % {"n": len(annex)},
+                styles["sub"],
+            )
+        )
+    rows = [annex_header()] + [row.cells(number) for number, row in enumerate(annex, 1)]
+    fractions = [0.05, 0.22, 0.07, 0.09, 0.14, 0.18, 0.25]
+    story.append(_table(rows, styles["cell"], [width * f for f in fractions]))
+    return story
+
+
+def briefing_pdf(
+    dashboard: Dashboard, annex: list[AnnexRow] = (), annex_more: bool = False
+) -> bytes:
+    """Return the briefing as a single A4 page; long tables shrink to fit, never spill over.
+
+    Evidence files in `annex` (`dashboard.annex.briefing_annex`) follow as an annex (별첨) on
+    the next pages; without any, the PDF is the one page."""
     _register_font()
     styles = _styles()
     buffer = io.BytesIO()
@@ -107,5 +138,6 @@ def briefing_pdf(dashboard: Dashboard) -> bytes:
         story += [_p(heading, styles["h2"]), _table(rows, styles["cell"], widths)]
     story.append(Spacer(1, 4))
     frame = KeepInFrame(width, doc.height, story, mode="shrink")
-    doc.build([frame])
+    annex = list(annex)
+    doc.build([frame, *(_annex(dashboard, annex, annex_more, styles, width) if annex else [])])
     return buffer.getvalue()

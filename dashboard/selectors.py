@@ -45,6 +45,13 @@ from .followups import (
     departments_table,
 )
 from .measures import Measures, PillarMeasures, headline_figures
+from .since_round import (
+    action_aggregates,
+    is_new_annotation,
+    last_round,
+    proposal_aggregates,
+    round_changes,
+)
 
 __all__ = ["ACTIVE_EXCLUDED", "DEPARTMENT_SORTS", "Dashboard", "DepartmentRow", "dashboard_build"]
 
@@ -70,7 +77,7 @@ def _meetings(today, portfolio):
     return last_meeting, next_meeting
 
 
-def _proposal_totals(proposals, stale_cutoff):
+def _proposal_totals(proposals, stale_cutoff, extra=None):
     stale_q = Q(last_update_at__lt=stale_cutoff) | Q(last_update_at__isnull=True)
     aggregates = {
         "total": Count("id"),
@@ -84,19 +91,14 @@ def _proposal_totals(proposals, stale_cutoff):
         aggregates[f"s_{value}"] = Count("id", filter=Q(status=value))
     for value in Confidence.values:
         aggregates[f"c_{value}"] = Count("id", filter=Q(confidence=value))
-    return proposals.order_by().aggregate(**aggregates)
+    return proposals.order_by().aggregate(**aggregates, **(extra or {}))
 
 
-def _changed_rows(proposals, since, since_at):
-    """Return (updated, new): per proposal updated since `since_at`, its first update then and
-    how many it got; and the proposals the city first knew after the day `since` (their
-    `known_since`, not when their row was loaded) with no earlier update.
-
-    Two queries driven by the indexed dates, so their cost follows the number of changes, not
-    the portfolio's size.
-    """
+def _first_updates(proposals, since_at, **extra) -> list[dict]:
+    """Per proposal updated since `since_at`: its first update then (the state before it in
+    `previous_*`), how many it got, its values now, and any `extra` annotations (one query)."""
     in_scope = proposals.order_by().values("pk")
-    updated = list(
+    return list(
         StatusUpdate.objects.filter(created_at__gte=since_at, proposal__in=in_scope)
         # The first update of each proposal since then: a window filter, portable to SQLite.
         .annotate(
@@ -104,6 +106,7 @@ def _changed_rows(proposals, since, since_at):
                 RowNumber(), partition_by=[F("proposal_id")], order_by=[F("created_at"), F("id")]
             ),
             n=Window(Count("id"), partition_by=[F("proposal_id")]),
+            **extra,
         )
         .filter(rank=1)
         .order_by("proposal_id")
@@ -118,8 +121,20 @@ def _changed_rows(proposals, since, since_at):
             "proposal__status",
             "proposal__confidence",
             "proposal__progress",
+            *extra,
         )
     )
+
+
+def _changed_rows(proposals, since, since_at):
+    """Return (updated, new): per proposal updated since `since_at`, its first update then and
+    how many it got; and the proposals the city first knew after the day `since` (their
+    `known_since`, not when their row was loaded) with no earlier update.
+
+    Two queries driven by the indexed dates, so their cost follows the number of changes, not
+    the portfolio's size.
+    """
+    updated = _first_updates(proposals, since_at)
     new = list(
         proposals.filter(known_since__gt=since)
         .exclude(
@@ -276,12 +291,19 @@ def dashboard_build(
     since_at = _start_of(since) if since else None
     stale_cutoff = timezone.now() - datetime.timedelta(days=stale_days)
 
-    totals = _proposal_totals(proposals, stale_cutoff)
+    round_ = last_round(portfolio)  # "since the last round", beside the meeting's
+
+    totals = _proposal_totals(proposals, stale_cutoff, proposal_aggregates(round_))
     changed = _changed_rows(proposals, since, since_at) if since_at else ([], [])
     status_counts, conf_counts, base_status, base_total, base_progress, changes = _baseline(
         totals, changed, since_at
     )
-    follow_ups = action_totals(actions, today, since, since_at)
+    follow_ups = action_totals(actions, today, since, since_at, action_aggregates(round_))
+    round_rows = (
+        _first_updates(proposals, round_.snapshot_at, is_new=is_new_annotation(round_))
+        if round_
+        else []
+    )
     base = (base_status, base_total, base_progress) if since else None
     figures = headline_figures(
         totals["total"], status_counts, totals["progress_sum"], base, follow_ups
@@ -372,4 +394,5 @@ def dashboard_build(
         loaded_total=_loaded_total(portfolio, filterset, totals["total"]),
         stated_total=portfolio.stated_total if portfolio else None,
         changed=changed_now,
+        since_round=round_changes(round_, round_rows, totals, follow_ups),
     )

@@ -21,6 +21,7 @@ from reviews.selectors import unread_notification_count
 from rounds.selectors import pending_submissions
 
 from . import cache, exports
+from .annex import briefing_annex
 from .context import dashboard_context
 from .filters import PARAMS, DashboardFilterSet
 from .permissions import can_view_dashboard, can_view_my_department
@@ -134,10 +135,12 @@ def briefing_xlsx(request):
 @require_GET
 @permission_required(can_view_dashboard)
 def briefing_pdf(request):
-    """Download the one-page meeting briefing as an A4 PDF."""
-    _filterset, data = _build(request, _params(request))
+    """Download the one-page meeting briefing as an A4 PDF, with the evidence annex (별첨)."""
+    filterset, data = _build(request, _params(request))
+    annex, more = briefing_annex(filterset, data)
     name = f"briefing-{data.today:%Y%m%d}.pdf"
-    return _download(exports.briefing_pdf(data), "application/pdf", name)
+    pdf = exports.briefing_pdf(data, annex=annex, annex_more=more)
+    return _download(pdf, "application/pdf", name)
 
 
 @require_GET

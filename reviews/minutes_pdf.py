@@ -13,6 +13,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .hooks import AnnexRow, annex_header
+
 FONT = "HYSMyeongJo-Medium"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, wordWrap="CJK")
@@ -57,8 +59,23 @@ def attendance_text(meeting) -> str:
     return " · ".join(parts) or t("기록 없음")
 
 
-def minutes_pdf(meeting, out) -> None:
-    """Write the minutes of `meeting` (reviews, actions, amendments) as PDF into `out`."""
+def annex_story(annex: list[AnnexRow]) -> list:
+    """The annex (별첨): every file attached to the meeting, what it is and belongs to."""
+    if not annex:
+        return []
+    return [
+        _p(t("별첨: 증빙 파일 목록 (%(n)s건)") % {"n": len(annex)}, H2),
+        _table(
+            annex_header(),
+            [row.cells(number) for number, row in enumerate(annex, 1)],
+            [9 * mm, 40 * mm, 13 * mm, 16 * mm, 26 * mm, 32 * mm, 44 * mm],
+        ),
+    ]
+
+
+def minutes_pdf(meeting, out, annex: list[AnnexRow] = ()) -> None:
+    """Write the minutes of `meeting` (reviews, actions, amendments) as PDF into `out`, with
+    the annex of attached files (`reviews.hooks.minutes_annex`) at the end."""
     doc = SimpleDocTemplate(
         out,
         pagesize=A4,
@@ -132,4 +149,5 @@ def minutes_pdf(meeting, out) -> None:
                 [26 * mm, 22 * mm, 38 * mm, 60 * mm, 34 * mm],
             )
         )
+    story += annex_story(list(annex))
     doc.build(story)

@@ -8,7 +8,8 @@ class RoundsConfig(AppConfig):
 
     def ready(self):
         # Word and gate the round reminders in the reviews engine; point the heads' update
-        # links at the round during an open round (projects' hooks).
+        # links at the round during an open round (projects' hooks); the evidence panels of
+        # the meeting and follow-up pages and the minutes' annex (reviews' hooks).
         from . import hooks
 
         hooks.register()

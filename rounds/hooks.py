@@ -54,6 +54,7 @@ def register() -> None:
     from reviews import hooks as review_hooks
     from reviews.services.reminder_kinds import register_reminder_kind
 
+    from . import annex, evidence_panels
     from .services import reminders
 
     for kind in reminders.ROUND_KINDS:
@@ -61,3 +62,6 @@ def register() -> None:
     project_hooks.register_status_update_url(_submit_url)
     project_hooks.register_detail_panel(_pending_panel)
     review_hooks.register_meeting_links(_meeting_links)
+    review_hooks.register_meeting_panel(evidence_panels.meeting_panel)
+    review_hooks.register_action_panel(evidence_panels.action_panel)
+    review_hooks.register_minutes_annex(annex.meeting_annex)

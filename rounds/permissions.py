@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from accounts.permissions import is_department_head, is_deputy_mayor, is_planning
+from accounts.permissions import (
+    is_department_head,
+    is_deputy_mayor,
+    is_planning,
+    is_planning_or_head_of,
+)
 from projects.permissions import can_edit_proposal
 
 
@@ -24,6 +29,18 @@ def can_view_my_round(user) -> bool:
 def can_submit(user, proposal) -> bool:
     """The lead department's head (and planning staff) submit a proposal's update."""
     return can_edit_proposal(user, proposal)
+
+
+def can_attach_review_evidence(user, review) -> bool:
+    """Planning, or the head of the reviewed proposal's lead department."""
+    return is_planning_or_head_of(user, review.proposal.lead_department_id)
+
+
+def can_attach_action_evidence(user, action) -> bool:
+    """Planning, or the head of the action's owner department (whoever may complete it).
+
+    Only a completed action takes evidence; the service refuses an open one in Korean."""
+    return is_planning_or_head_of(user, action.owner_department_id)
 
 
 def can_download_evidence(user, evidence) -> bool:

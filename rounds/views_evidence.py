@@ -13,11 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.guards import ensure_permitted
 from reviews.models import FollowUpAction, ProposalReview
-from reviews.permissions import can_complete_action, can_manage_meetings
 
 from .evidence_types import CONTENT_TYPES
 from .models import Evidence
-from .permissions import can_download_evidence
+from .permissions import (
+    can_attach_action_evidence,
+    can_attach_review_evidence,
+    can_download_evidence,
+)
 from .services.evidence import (
     evidence_attach_to_action,
     evidence_attach_to_review,
@@ -32,10 +35,18 @@ def _messages(request, error: ValidationError) -> None:
         messages.error(request, text)
 
 
+def _anchored(url: str, anchor: str) -> str:
+    return f"{url}#{anchor}"
+
+
 @require_POST
 def review_evidence_upload(request, pk):
-    review = get_object_or_404(ProposalReview.objects.select_related("meeting"), pk=pk)
-    ensure_permitted(request, can_manage_meetings)
+    """Attach files to a review (planning, the proposal's lead head); back to the meeting.
+
+    A bad file is refused with a Korean message and nothing is written (every file is
+    checked before any is stored)."""
+    review = get_object_or_404(ProposalReview.objects.select_related("meeting", "proposal"), pk=pk)
+    ensure_permitted(request, can_attach_review_evidence, review)
     try:
         attached = evidence_attach_to_review(
             review=review, uploads=request.FILES.getlist("evidence"), user=request.user
@@ -44,13 +55,14 @@ def review_evidence_upload(request, pk):
         _messages(request, error)
     else:
         messages.success(request, _("증빙 파일 %(n)s개를 올렸습니다.") % {"n": len(attached)})
-    return redirect(review.meeting)
+    return redirect(_anchored(review.meeting.get_absolute_url(), f"evidence-review-{review.pk}"))
 
 
 @require_POST
 def action_evidence_upload(request, pk):
+    """Attach files to a completed follow-up (planning, the owner department's head)."""
     action = get_object_or_404(FollowUpAction, pk=pk)
-    ensure_permitted(request, can_complete_action, action)
+    ensure_permitted(request, can_attach_action_evidence, action)
     try:
         attached = evidence_attach_to_action(
             action=action, uploads=request.FILES.getlist("evidence"), user=request.user
@@ -59,7 +71,7 @@ def action_evidence_upload(request, pk):
         _messages(request, error)
     else:
         messages.success(request, _("증빙 파일 %(n)s개를 올렸습니다.") % {"n": len(attached)})
-    return redirect(action)
+    return redirect(_anchored(action.get_absolute_url(), "evidence"))
 
 
 @require_GET

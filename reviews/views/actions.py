@@ -20,7 +20,7 @@ from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
 
-from .. import permissions
+from .. import hooks, permissions
 from ..forms import ActionCompleteForm, DueChangeDecisionForm, DueDateChangeRequestForm
 from ..models import (
     DueDateChangeRequest,
@@ -74,6 +74,7 @@ class ActionDetailView(DetailView):
         context["can_complete"] = permissions.can_complete_action(user, action)
         context["can_request"] = permissions.can_request_due_change(user, action)
         context["can_decide"] = permissions.can_decide_due_change(user)
+        context["panels"] = hooks.action_panels(self.request, action)
         if context["can_complete"]:
             context.setdefault(
                 "complete_form", ActionCompleteForm(initial={"version": action.version})

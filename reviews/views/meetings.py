@@ -93,6 +93,7 @@ class MeetingDetailView(CachedBodyMixin, DetailView):
             can_amend=can_amend_meeting(user, meeting) and not is_open,
             carried_over=carried_over_actions(meeting),
             extra_links=hooks.meeting_links(user, meeting),
+            panels=hooks.meeting_panels(self.request, meeting),
             action_form=ActionForm(meeting=meeting) if can_manage else None,
             agenda_form=AgendaAddForm(meeting=meeting) if can_manage else None,
             **kwargs,

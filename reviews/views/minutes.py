@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .. import hooks
 from ..minutes_pdf import minutes_pdf
 from ..models import CalendarFeedToken, ReviewMeeting
 from ..services.calendar import calendar_feed, calendar_token_rotate
@@ -32,15 +33,18 @@ def _meeting(pk):
 
 
 def meeting_minutes(request, pk):
-    """The meeting's record as a printable page (print CSS hides the site chrome)."""
-    return render(request, "reviews/reviewmeeting_minutes.html", {"object": _meeting(pk)})
+    """The meeting's record as a printable page (print CSS hides the site chrome), with the
+    annex of attached files (별첨) registered by the apps above (`hooks.minutes_annex`)."""
+    meeting = _meeting(pk)
+    context = {"object": meeting, "annex": hooks.minutes_annex(meeting)}
+    return render(request, "reviews/reviewmeeting_minutes.html", context)
 
 
 def meeting_minutes_pdf(request, pk):
     """The same record as a PDF (reportlab, built-in Korean CID font: works offline)."""
     meeting = _meeting(pk)
     buffer = io.BytesIO()
-    minutes_pdf(meeting, buffer)
+    minutes_pdf(meeting, buffer, annex=hooks.minutes_annex(meeting))
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-minutes.pdf"'
     return response

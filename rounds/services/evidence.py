@@ -115,10 +115,22 @@ def evidence_attach_to_submission(
     ]
 
 
+def _require_files(uploads: list) -> None:
+    if not uploads:
+        raise ValidationError({"evidence": [_("올릴 파일을 고르세요.")]}, code="required")
+
+
 @transaction.atomic
 def evidence_attach_to_review(
     *, review: ProposalReview, uploads: list, user: User
 ) -> list[Evidence]:
+    """Attach files to a review of a meeting not yet closed (a closed meeting's record, the
+    minutes and their annex included, is read-only)."""
+    if review.meeting.is_closed:
+        raise ValidationError(
+            {"evidence": [_("종료된 보고회의 검토에는 증빙을 첨부할 수 없습니다.")]}, code="closed"
+        )
+    _require_files(uploads)
     checked = evidence_check_all(uploads)
     return [_store(u, kind, user, review=review) for u, kind in checked]
 
@@ -130,6 +142,7 @@ def evidence_attach_to_action(
     """Attach files to a completed follow-up (evidence of what was done)."""
     if action.state != ActionState.DONE:
         raise ValidationError({"evidence": [_("완료된 후속조치에만 증빙을 첨부할 수 있습니다.")]})
+    _require_files(uploads)
     checked = evidence_check_all(uploads)
     return [_store(u, kind, user, action=action) for u, kind in checked]
 

@@ -8,10 +8,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from dashboard import version
-from projects.models import Department, Pillar
+from projects.models import Department, Pillar, Portfolio, Proposal
+from projects.services import proposal_update_status
+from rounds.services import round_open, round_snapshot
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
@@ -22,7 +25,11 @@ URL = reverse("dashboard:index")
 # release: SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding).
 # The footer's loaded-sources check (one query) is on a miss only: a hit serves the cached page;
 # so is the count of round submissions awaiting confirmation (the 확인 대기 note).
-QUERIES_MISS = 19  # user, portfolios, version + unread count in one round trip, the reads
+# "Since the last round" (dashboard/since_round.py) reads the portfolio's last frozen round:
+# +1 query (19 → 20); when there is one, the first status updates since its snapshot: +1 more
+# (ROUND_QUERIES). Its new proposals and follow-ups ride on the totals' aggregate queries.
+QUERIES_MISS = 20  # user, portfolios, version + unread count in one round trip, the reads
+ROUND_QUERIES = 1  # the first updates since the round's snapshot, when a round was frozen
 QUERIES_HIT = 3  # user; portfolios; version and unread count in one query; session from cache
 
 
@@ -78,3 +85,28 @@ def test_filtered_query_count_is_the_same_at_any_size(
     }
     with django_assert_num_queries(QUERIES_MISS + 2):
         assert client.get(URL, params).status_code == 200
+
+
+def test_with_a_frozen_round_the_count_is_fixed_too(client, django_assert_num_queries, demo_deputy):
+    """A frozen round (and a change since) adds one query at 35 and at 140 proposals."""
+    portfolio = Portfolio.objects.filter(proposals__isnull=False).distinct().first()
+    planner = User.objects.filter(role=Role.PLANNING).first()
+    today = timezone.localdate()
+    round_ = round_open(
+        portfolio=portfolio, name="예산 점검", as_of=today, due_date=today, user=planner
+    )
+    round_snapshot(round_=round_, user=planner)
+    proposal = Proposal.objects.filter(pk__in=round_.proposals.values("pk")).first()
+    proposal_update_status(
+        proposal=proposal,
+        user=planner,
+        expected_version=proposal.version,
+        status=proposal.status,
+        progress=min(proposal.progress + 1, 99),
+        confidence=proposal.confidence,
+    )
+    client.force_login(demo_deputy)
+    with django_assert_num_queries(QUERIES_MISS + ROUND_QUERIES):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert "지난 점검 회차" in response.content.decode()

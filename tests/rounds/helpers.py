@@ -57,3 +57,8 @@ def make_round_world(*, departments=3, proposals=6, open_round=True, due_in=14) 
 def fresh(obj):
     obj.refresh_from_db()
     return obj
+
+
+# Small files for the evidence tests: a PDF by its signature, and a Windows program.
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program"
