@@ -7,7 +7,8 @@ Run with the bench's environment (DATABASE_URL of the scratch database) after `s
 - URL_DETAIL (the proposal with the most status updates), URL_MEETING (the meeting with
   the most follow-ups), URL_ADMIN (the admin changelist of the same 25 rows as the list);
 - the mixed-load sessions in var/bench/mixed_sessions.txt: one line per signed-in user,
-  "cookie<TAB>csrf secret<TAB>proposal id", for the deputy, planning, the viewer and heads.
+  "cookie<TAB>csrf secret<TAB>proposal id<TAB>role", for the deputy, planning, the viewer and
+  heads (only heads open 내 부서).
 Sessions are made by Django's own login (`Client.force_login`), so every middleware accepts
 them.
 """
@@ -90,7 +91,8 @@ def main() -> None:
         )
         secret = _get_new_csrf_string()
         cookie = f"{cookie_for(user)}; {settings.CSRF_COOKIE_NAME}={secret}"
-        lines.append(f"{cookie}\t{secret}\t{proposal}")
+        role = "head" if user.role == Role.DEPARTMENT_HEAD else "reader"
+        lines.append(f"{cookie}\t{secret}\t{proposal}\t{role}")
     out.write_text("\n".join(lines) + "\n")
     print(f"MIXED_SESSIONS='{out}'")
 

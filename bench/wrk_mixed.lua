@@ -1,23 +1,33 @@
--- wrk script: a mixed load of signed-in users. Each request picks one of the sessions listed
--- in $BENCH_SESSIONS ("cookie<TAB>csrf secret<TAB>proposal id" per line) and, 1 time in
--- $BENCH_SAVE_EVERY (default 20), saves a comment on that user's proposal (a write that moves
--- the portfolio version, so cached pages are rebuilt); otherwise it browses one of the pages.
+-- wrk script: a mixed load of signed-in users. Each connection is one user at a time: every
+-- request picks one of the sessions in $BENCH_SESSIONS ("cookie<TAB>csrf secret<TAB>proposal
+-- id<TAB>role" per line) and, 1 time in $BENCH_SAVE_EVERY (default 20), saves a comment on
+-- that user's proposal (a write that moves the portfolio version, so every cached page is
+-- rebuilt); otherwise it opens one of the pages (heads also their 내 부서). With
+-- $BENCH_THINK_MS="min max" each connection waits a random think time between requests, as a
+-- person reading the page would; without it the connections send back to back (a stress run).
 local sessions = {}
 for line in io.lines(os.getenv("BENCH_SESSIONS")) do
-  local cookie, secret, proposal = line:match("^(.-)\t(.-)\t(.-)$")
-  if cookie then table.insert(sessions, {cookie = cookie, secret = secret, proposal = proposal}) end
+  local cookie, secret, proposal, role = line:match("^(.-)\t(.-)\t(.-)\t(.-)$")
+  if cookie then
+    table.insert(sessions, {cookie = cookie, secret = secret, proposal = proposal, role = role})
+  end
 end
 local save_every = tonumber(os.getenv("BENCH_SAVE_EVERY") or "20")
+local think_min, think_max = (os.getenv("BENCH_THINK_MS") or ""):match("^(%d+)%s+(%d+)$")
 local pages = {
   "/proposals/", "/proposals/?q=%EC%88%98%EC%86%8C", "/proposals/?ordering=-progress&page=2",
-  "/reviews/dashboard/", "/proposals/my-department/", "/reviews/meetings/", "DETAIL",
+  "/reviews/dashboard/", "/reviews/meetings/", "DETAIL", "MINE",
 }
-local extra = os.getenv("BENCH_EXTRA_PAGES") or ""
-for url in extra:gmatch("%S+") do table.insert(pages, url) end
 local n = 0
 
 init = function(args)
-  math.randomseed(os.time() + n)
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
+end
+
+if think_min then
+  delay = function()
+    return math.random(tonumber(think_min), tonumber(think_max))
+  end
 end
 
 request = function()
@@ -32,6 +42,9 @@ request = function()
   end
   local page = pages[math.random(#pages)]
   if page == "DETAIL" then page = "/proposals/" .. s.proposal .. "/" end
+  if page == "MINE" then
+    page = s.role == "head" and "/proposals/my-department/" or "/proposals/"
+  end
   return wrk.format("GET", page, {["Cookie"] = s.cookie})
 end
 

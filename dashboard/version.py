@@ -66,7 +66,6 @@ NOT_WATCHED = {
     "reviews.calendarfeedtoken",
     "reviews.notification",
     "reviews.reminder",
-    "rounds.evidence",
     "rounds.evidencedownload",
 }
 

@@ -86,6 +86,7 @@ def test_the_lead_head_posts_a_pdf_and_it_is_listed_with_a_download_link(
 ):
     meeting, heads, reviews = meeting_world
     client.force_login(heads[0])
+    client.get(meeting.get_absolute_url())  # cached (core.pagecache): the upload must show
     response = client.post(_review_url(reviews[0]), {"evidence": _pdf()})
     assert response.status_code == 302
     assert response.url == f"{meeting.get_absolute_url()}#evidence-review-{reviews[0].pk}"
