@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,13 @@ from ..forms import (
     MeetingPlanForm,
     ReviewRecordForm,
 )
-from ..models import FollowUpActionQuerySet, MeetingState, ProposalReview, ReviewMeeting
+from ..models import (
+    ActionState,
+    FollowUpAction,
+    MeetingState,
+    ProposalReview,
+    ReviewMeeting,
+)
 from ..permissions import can_amend_meeting, can_close_meeting, can_manage_meetings
 from ..selectors import AGENDA_RULES, agenda_suggestions, carried_over_actions
 
@@ -37,11 +44,31 @@ _EDIT_CONFLICT = gettext_lazy(
 )
 
 
-class MeetingListView(ListView):
-    """The meetings of the request's portfolio (`projects.portfolios`)."""
+def _count_of(model, **filters):
+    """A correlated count per meeting, computed for the rows of the page only (a join of
+    reviews × actions with DISTINCT counted every pair of every meeting)."""
+    rows = (
+        model.objects.filter(meeting=OuterRef("pk"), **filters)
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+class MeetingListView(CachedBodyMixin, ListView):
+    """The meetings of the request's portfolio (`projects.portfolios`); the body is cached
+    (core.pagecache)."""
 
     template_name = "reviews/reviewmeeting_list.html"
+    body_template_name = "reviews/_reviewmeeting_list_body.html"
+    body_name = "meeting-list"
     paginate_by = 25
+
+    def body_key_params(self):
+        portfolio = portfolio_choice(self.request).pk
+        return [("@portfolio", str(portfolio)), *super().body_key_params()]
 
     def get_queryset(self):
         return (
@@ -49,10 +76,8 @@ class MeetingListView(ListView):
             .select_related("chair")
             .order_by("-held_on", "-pk")
             .annotate(
-                review_count=Count("reviews", distinct=True),
-                open_action_count=Count(
-                    "actions", filter=FollowUpActionQuerySet.open_q("actions__"), distinct=True
-                ),
+                review_count=_count_of(ProposalReview),
+                open_action_count=_count_of(FollowUpAction, state=ActionState.OPEN),
             )
         )
 
