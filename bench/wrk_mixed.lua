@@ -1,8 +1,9 @@
 -- wrk script: a mixed load of signed-in users. Each connection is one user at a time: every
 -- request picks one of the sessions in $BENCH_SESSIONS ("cookie<TAB>csrf secret<TAB>proposal
--- id<TAB>role" per line) and, 1 time in $BENCH_SAVE_EVERY (default 20), saves a comment on
--- that user's proposal (a write that moves the portfolio version, so every cached page is
--- rebuilt); otherwise it opens one of the pages (heads also their 내 부서). With
+-- id<TAB>role" per line) and, 1 time in $BENCH_SAVE_EVERY (default 20) when it is a head,
+-- saves a comment on a proposal the department leads (a write that moves the portfolio
+-- version, so every cached page is rebuilt); otherwise it opens one of the pages (heads also
+-- their 내 부서). With
 -- $BENCH_THINK_MS="min max" each connection waits a random think time between requests, as a
 -- person reading the page would; without it the connections send back to back (a stress run).
 local sessions = {}
@@ -33,7 +34,7 @@ end
 request = function()
   n = n + 1
   local s = sessions[math.random(#sessions)]
-  if n % save_every == 0 then
+  if n % save_every == 0 and s.role == "head" then
     local body = "csrfmiddlewaretoken=" .. s.secret .. "&body=bench+comment+" .. n
     return wrk.format("POST", "/proposals/" .. s.proposal .. "/comments/", {
       ["Cookie"] = s.cookie,
