@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from projects import permissions, provenance
 
@@ -68,3 +70,57 @@ def source_badge(obj) -> str:
     if kind == "article" and obj._meta.model_name == "followupaction":
         return "summary"  # the seed words a follow-up after the article, not in its words
     return kind
+
+
+# Badges shown on every row of the lists: simple tags (one Python call each) rather than
+# `{% include %}`s, which cost a template render per row.
+_SOURCE_BADGES = {
+    "demo": ("badge-demo", _("데모"), _("시험용 가상 자료")),
+    "article": ("badge-fact", _("기사 확인"), _("기사에 그대로 나온 사실")),
+    "shortened": (
+        "badge-inferred",
+        _("기사 표현 축약"),
+        _("기사의 표현을 줄인 사업명입니다. 원문은 상세 화면에 있습니다."),
+    ),
+    "summary": (
+        "badge-inferred",
+        _("기사 요약"),
+        _("기사 내용을 요약한 것으로, 기사 원문 그대로가 아닙니다."),
+    ),
+    "mixed": (
+        "badge-mixed",
+        _("기사·기타 출처"),
+        _(
+            "기사와 다른 출처(보고서, 직접 수정)의 값이 섞여 있습니다. 항목별 출처는 상세 "
+            "화면에 있습니다."
+        ),
+    ),
+}
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """A proposal's status (추진 상태) as a coloured badge."""
+    return format_html('<span class="status status-{}">{}</span>', status, label)
+
+
+@register.simple_tag
+def confidence_badge(value, label):
+    """A confidence grade (신뢰도) with its dot, or "미평가"."""
+    if not value:
+        return format_html('<span class="muted">{}</span>', _("미평가"))
+    return format_html(
+        '<span class="confidence confidence-{}"><span aria-hidden="true">●</span> {}</span>',
+        value,
+        label,
+    )
+
+
+@register.simple_tag
+def data_source_badge(obj):
+    """Where a row's facts come from (demo, the article, …), or nothing (see source_badge)."""
+    badge = _SOURCE_BADGES.get(source_badge(obj))
+    if badge is None:
+        return ""
+    css, label, title = badge
+    return format_html('<span class="badge {}" title="{}">{}</span>', css, title, label)
