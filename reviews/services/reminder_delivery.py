@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import (
@@ -29,6 +30,16 @@ from ..models import (
     Reminder,
     ReminderKind,
     ReminderState,
+)
+from .reminder_escalation import (
+    ATTEMPTS,
+    ERROR,
+    GIVE_UP,
+    NO_RECIPIENTS,
+    RESTARTS,
+    end_undelivered,
+    past_horizon,
+    reminders_give_up_expired,
 )
 from .reminder_kinds import handler_for
 from .reminder_messages import compose
@@ -49,10 +60,13 @@ def reminders_claim_due(
 ) -> list[int]:
     """Claim up to `limit` due rows (and 'sending' rows stuck past the timeout).
 
-    Claimed rows become 'sending' with claimed_at set and attempts + 1; `on_claimed(ids)` runs
-    only after the claim commits. Concurrent dispatchers skip each other's locked rows.
+    Rows past the give-up horizon are given up first (and planning staff told). Claimed rows
+    become 'sending' with claimed_at set and claims + 1 (attempts are counted at the send);
+    `on_claimed(ids)` runs only after the claim commits. Concurrent dispatchers skip each
+    other's locked rows.
     """
     now = now or timezone.now()
+    reminders_give_up_expired(now=now, limit=limit)
     stuck = now - datetime.timedelta(seconds=settings.REMINDER_SENDING_TIMEOUT_SECONDS)
     with transaction.atomic():
         ids = list(
@@ -66,7 +80,10 @@ def reminders_claim_due(
         )
         if ids:
             Reminder.objects.filter(pk__in=ids).update(
-                state=ReminderState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                state=ReminderState.SENDING,
+                claimed_at=now,
+                claims=F("claims") + 1,
+                first_due_at=Coalesce(F("first_due_at"), F("due_at")),
             )
             if on_claimed is not None:
                 transaction.on_commit(partial(on_claimed, ids))
@@ -155,47 +172,71 @@ def _write_notices(reminder: Reminder, message, now: datetime.datetime) -> None:
     )
 
 
-def _notify_locked(reminder_id: int, now: datetime.datetime) -> None:
-    """Write the in-app notices of a claimed reminder that is still wanted, and commit them
-    before any e-mail is tried: a mail outage never holds them back or rolls them back."""
+def _take_up(reminder_id: int, now: datetime.datetime) -> str | None:
+    """Mark the row taken up by this task (committed first). A take-up that finds the mark
+    of an earlier one that never recorded an outcome follows a process that died mid-way
+    (a Celery requeue or a reclaim): it is counted in `restarts`."""
+    reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
+    if reminder is None:
+        return "missing"
+    if reminder.state != ReminderState.SENDING:
+        return "skipped"
+    if reminder.started_at is not None:
+        reminder.restarts += 1
+    reminder.started_at = reminder.claimed_at = now
+    reminder.save(update_fields=["started_at", "claimed_at", "restarts"])
+    return None
+
+
+def _prepare_locked(reminder_id: int, now: datetime.datetime):
+    """Check the row is still to be sent, write its in-app notices and count the attempt;
+    return (outcome, None) when it ends here, else (None, message). The caller commits this
+    before any e-mail is tried: a mail outage never holds back or rolls back a notice, and a
+    crash after the SMTP send still counts its attempt."""
     rows = _lock_rows(reminder_id)
     if rows is None:
-        return
+        return "missing", None
     reminder, action = rows
-    if (
-        reminder.state != ReminderState.SENDING
-        or reminder.attempts > settings.REMINDER_MAX_ATTEMPTS
-        or not _still_wanted(reminder, action)
-    ):
-        return
-    message = compose(reminder, now=now)
+    if reminder.state != ReminderState.SENDING:
+        return "skipped", None
+    if not _still_wanted(reminder, action):
+        reminder.state, reminder.last_error, reminder.started_at = ReminderState.CANCELLED, "", None
+        reminder.save(update_fields=["state", "last_error", "started_at"])
+        return "cancelled", None
+    reason = None
+    if past_horizon(reminder, now):
+        reason = GIVE_UP
+    elif reminder.restarts > settings.REMINDER_MAX_RESTARTS:
+        reason = RESTARTS
+    elif reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        reason = ATTEMPTS
+    message = None if reason else compose(reminder, now=now)
+    if message is not None and not message.users and not message.emails:
+        reason = NO_RECIPIENTS
+    if reason:
+        outcome = end_undelivered(reminder, reason, now=now)
+        _plan_next_overdue(reminder, action, timezone.localdate(now))
+        return outcome, None
     _write_notices(reminder, message, now)
+    if message.emails:
+        reminder.attempts += 1
+        reminder.save(update_fields=["attempts"])
+    return None, message
 
 
-def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
+def _send_locked(reminder_id: int, message, now: datetime.datetime) -> str:
     rows = _lock_rows(reminder_id)
     if rows is None:
         return "missing"
     reminder, action = rows
     if reminder.state != ReminderState.SENDING:
         return "skipped"
-    fields = ["state", "last_error"]
+    fields = ["state", "last_error", "started_at"]
+    reminder.last_error, reminder.started_at = "", None
     if not _still_wanted(reminder, action):
-        reminder.state, reminder.last_error = ReminderState.CANCELLED, ""
+        reminder.state = ReminderState.CANCELLED
         reminder.save(update_fields=fields)
         return "cancelled"
-    if reminder.attempts > settings.REMINDER_MAX_ATTEMPTS:
-        reminder.state = ReminderState.FAILED
-        reminder.last_error = (reminder.last_error + "\nattempts exhausted").strip()
-        reminder.save(update_fields=fields)
-        _plan_next_overdue(reminder, action, timezone.localdate(now))
-        return "failed"
-    message = compose(reminder, now=now)
-    if not message.users and not message.emails:
-        reminder.state, reminder.last_error = ReminderState.FAILED, "no recipients"
-        reminder.save(update_fields=fields)
-        return "failed"
-    _write_notices(reminder, message, now)  # already written by _notify_locked: a no-op
     if message.emails:
         email = EmailMultiAlternatives(
             subject=message.subject,
@@ -205,27 +246,35 @@ def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
         )
         email.attach_alternative(message.html(), "text/html")
         email.send()
-    reminder.state, reminder.sent_at, reminder.last_error = ReminderState.SENT, now, ""
-    if message.emails:
         reminder.recipient_email = message.emails[0][:254]
         fields.append("recipient_email")
+    reminder.state, reminder.sent_at = ReminderState.SENT, now
     reminder.save(update_fields=[*fields, "sent_at"])
     _plan_next_overdue(reminder, action, timezone.localdate(now))
     return "sent"
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) -> str:
-    """Deliver one claimed reminder; return 'sent', 'cancelled', 'skipped', 'retry', 'failed'.
+    """Deliver one claimed reminder; return 'sent', 'cancelled', 'skipped', 'retry', 'failed',
+    'given_up' or 'missing'.
 
-    A transport error puts the row back to 'pending' with a back-off (never 'sent'); any other
-    error marks it 'failed' with the error recorded. Database errors propagate to the caller.
+    Three transactions: the take-up mark; the checks, notices and attempt count (committed
+    before SMTP); the send and 'sent'. A transport error puts the row back to 'pending' with
+    a back-off (never 'sent'); any other error marks it 'failed' with the error recorded and
+    planning staff told. Database errors propagate to the caller.
     """
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            _notify_locked(reminder_id, now)  # committed on its own, before any SMTP
+            outcome = _take_up(reminder_id, now)
+        if outcome is not None:
+            return outcome
         with transaction.atomic():
-            return _deliver_locked(reminder_id, now)
+            outcome, message = _prepare_locked(reminder_id, now)
+        if outcome is not None:
+            return outcome
+        with transaction.atomic():
+            return _send_locked(reminder_id, message, now)
     except DatabaseError:
         raise
     except TRANSIENT_SEND_ERRORS as exc:
@@ -245,18 +294,16 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 def reminder_record_failure(
     *, reminder_id: int, error: BaseException, transient: bool, now: datetime.datetime
 ) -> str:
-    """Record a failed attempt: back to 'pending' after a back-off, or 'failed' for good."""
+    """Record a failed attempt: back to 'pending' after a back-off, or 'failed' for good (and
+    planning staff told)."""
     reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
     if reminder is None or reminder.state != ReminderState.SENDING:
         return "skipped"
     reminder.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if transient and reminder.attempts < settings.REMINDER_MAX_ATTEMPTS:
-        reminder.state = ReminderState.PENDING
-        reminder.due_at = now + retry_delay(reminder.attempts)
-        reminder.claimed_at = None
-        outcome = "retry"
-    else:
-        reminder.state = ReminderState.FAILED
-        outcome = "failed"
-    reminder.save(update_fields=["state", "due_at", "claimed_at", "last_error"])
-    return outcome
+    if not transient or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        return end_undelivered(reminder, ATTEMPTS if transient else ERROR, now=now)
+    reminder.state = ReminderState.PENDING
+    reminder.due_at = now + retry_delay(reminder.attempts)
+    reminder.claimed_at = reminder.started_at = None
+    reminder.save(update_fields=["state", "due_at", "claimed_at", "started_at", "last_error"])
+    return "retry"
