@@ -339,6 +339,9 @@ REMINDER_HOLIDAY_COUNTRY = get_str("REMINDER_HOLIDAY_COUNTRY", "KR")
 # timeout are reclaimed; a failed send waits RETRY_BASE × 2^(attempt-1) seconds (capped).
 REMINDER_DISPATCH_BATCH = get_int("REMINDER_DISPATCH_BATCH", 200)
 REMINDER_DISPATCH_MAX_BATCHES = get_int("REMINDER_DISPATCH_MAX_BATCHES", 50)
+# Rows per send task: one SMTP connection and a fixed number of queries per task. A worker
+# killed mid-task re-sends at most this many messages (same Message-IDs, counted as restarts).
+REMINDER_SEND_BATCH = get_int("REMINDER_SEND_BATCH", 50)
 REMINDER_SENDING_TIMEOUT_SECONDS = get_int("REMINDER_SENDING_TIMEOUT_SECONDS", 600)
 REMINDER_RETRY_BASE_SECONDS = get_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_RETRY_MAX_SECONDS = get_int("REMINDER_RETRY_MAX_SECONDS", 6 * 3600)

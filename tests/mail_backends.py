@@ -35,6 +35,32 @@ class CrashAfterSendBackend(LocmemBackend):
         raise SystemExit("worker process died after the SMTP server accepted the message")
 
 
+class BreakAfterBackend(LocmemBackend):
+    """The locmem outbox over a counted connection: `opened` counts the connections opened,
+    and once `break_after` messages have gone through, the next raises SMTPServerDisconnected
+    (the server dropped the connection). `reset()` before each use."""
+
+    opened = 0
+    sent = 0
+    break_after: int | None = None
+
+    @classmethod
+    def reset(cls, *, break_after: int | None) -> None:
+        cls.opened, cls.sent, cls.break_after = 0, 0, break_after
+
+    def open(self):
+        type(self).opened += 1
+        return True
+
+    def send_messages(self, messages):
+        for message in messages:
+            if self.break_after is not None and type(self).sent >= self.break_after:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            type(self).sent += 1
+            super().send_messages([message])
+        return len(messages)
+
+
 class JsonlFileBackend(BaseEmailBackend):
     """Append one JSON line per message to $GP_TEST_MAIL_LOG, so another process can count.
 
@@ -65,4 +91,10 @@ class JsonlFileBackend(BaseEmailBackend):
         return sent
 
 
-__all__ = ["CrashAfterSendBackend", "FlakyLocmemBackend", "JsonlFileBackend", "mail"]
+__all__ = [
+    "BreakAfterBackend",
+    "CrashAfterSendBackend",
+    "FlakyLocmemBackend",
+    "JsonlFileBackend",
+    "mail",
+]

@@ -139,7 +139,8 @@ def reminders_escalate(
     return len(notices)
 
 
-def _mark(reminder: Reminder, reason: str) -> None:
+def mark_undelivered(reminder: Reminder, reason: str) -> None:
+    """Set the row failed (or given up) with the reason in last_error; the caller saves."""
     reminder.state = ReminderState.GIVEN_UP if reason == GIVE_UP else ReminderState.FAILED
     reminder.started_at = None
     line = _LOG_LINES[reason].format(
@@ -156,7 +157,7 @@ END_FIELDS = ["state", "started_at", "last_error", "restarts", "attempts"]
 def end_undelivered(reminder: Reminder, reason: str, *, now: datetime.datetime) -> str:
     """Mark a locked row failed (or given up) with the reason, and escalate it; return the
     outcome ('failed' or 'given_up'). Call inside the transaction holding the row lock."""
-    _mark(reminder, reason)
+    mark_undelivered(reminder, reason)
     reminder.save(update_fields=END_FIELDS)
     reminders_escalate([(reminder, reason)], now=now)
     return str(reminder.state)
@@ -184,7 +185,7 @@ def reminders_give_up_expired(*, now: datetime.datetime, limit: int) -> int:
         .order_by("pk")[:limit]
     )
     for reminder in rows:
-        _mark(reminder, GIVE_UP)
+        mark_undelivered(reminder, GIVE_UP)
     Reminder.objects.bulk_update(rows, END_FIELDS)
     reminders_escalate([(r, GIVE_UP) for r in rows], now=now)
     return len(rows)
