@@ -348,10 +348,21 @@ REMINDER_HOLIDAY_COUNTRY = get_str("REMINDER_HOLIDAY_COUNTRY", "KR")
 # timeout are reclaimed; a failed send waits RETRY_BASE × 2^(attempt-1) seconds (capped).
 REMINDER_DISPATCH_BATCH = get_int("REMINDER_DISPATCH_BATCH", 200)
 REMINDER_DISPATCH_MAX_BATCHES = get_int("REMINDER_DISPATCH_MAX_BATCHES", 50)
+# Rows per send task: one SMTP connection and a fixed number of queries per task. A worker
+# killed mid-task re-sends at most this many messages (same Message-IDs, counted as restarts).
+REMINDER_SEND_BATCH = get_int("REMINDER_SEND_BATCH", 50)
 REMINDER_SENDING_TIMEOUT_SECONDS = get_int("REMINDER_SENDING_TIMEOUT_SECONDS", 600)
 REMINDER_RETRY_BASE_SECONDS = get_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_RETRY_MAX_SECONDS = get_int("REMINDER_RETRY_MAX_SECONDS", 6 * 3600)
-REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 8)
+# 20 attempts with the back-off capped at 6 h span about 74 h, longer than the 3-day horizon:
+# a long mail outage ends at the horizon (given up, planning told), not at the count.
+REMINDER_MAX_ATTEMPTS = get_int("REMINDER_MAX_ATTEMPTS", 20)
+# A delivery whose process died mid-way (Celery requeues it, or the timeout reclaims it) is
+# taken up again at most this many times; then the row fails and planning staff are told.
+REMINDER_MAX_RESTARTS = get_int("REMINDER_MAX_RESTARTS", 3)
+# A row still undelivered this many days after its first due time is not sent any more
+# (a reminder for last week is noise): it is given up and planning staff are told.
+REMINDER_GIVE_UP_AFTER_DAYS = get_int("REMINDER_GIVE_UP_AFTER_DAYS", 3)
 # Update rounds (rounds app): a reminder N days before the due date, overdue reminders every
 # M days after it, and one escalation to the chair K days after it (docs/update-rounds.md).
 ROUND_REMINDER_BEFORE_DAYS = get_int("ROUND_REMINDER_BEFORE_DAYS", 3)

@@ -200,6 +200,8 @@ class ReminderAdmin(ReadOnlyAdmin):
         "recipient",
         "recipient_department",
         "attempts",
+        "claims",
+        "restarts",
         "sent_at",
     )
     list_filter = ("kind", "state")

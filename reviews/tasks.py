@@ -5,6 +5,7 @@ The database decides what is due; tasks carry only IDs and are safe to run twice
 
 from __future__ import annotations
 
+import collections
 import logging
 
 from celery import shared_task
@@ -21,8 +22,9 @@ TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
 def _enqueue_sends(ids: list[int]) -> None:
-    for reminder_id in ids:
-        send_reminder.delay(reminder_id)
+    size = max(1, settings.REMINDER_SEND_BATCH)
+    for start in range(0, len(ids), size):
+        send_reminders.delay(ids[start : start + size])
 
 
 @shared_task(
@@ -35,7 +37,8 @@ def _enqueue_sends(ids: list[int]) -> None:
     max_retries=3,
 )
 def dispatch_due_reminders() -> int:
-    """Claim due reminder rows in bounded batches and enqueue one send task per row."""
+    """Claim due reminder rows in bounded batches and enqueue one send task per
+    REMINDER_SEND_BATCH rows."""
     total = 0
     for _ in range(settings.REMINDER_DISPATCH_MAX_BATCHES):
         ids = reminder_delivery.reminders_claim_due(
@@ -50,6 +53,28 @@ def dispatch_due_reminders() -> int:
 
 
 @shared_task(
+    name="reviews.send_reminders",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def send_reminders(reminder_ids: list[int]) -> dict:
+    """Deliver a batch of claimed reminders (e-mails over one SMTP connection + in-app
+    notifications), each at most once per claim; return how many ended how."""
+    outcomes = reminder_delivery.reminders_deliver(ids=reminder_ids, isolate=_enqueue_singles)
+    return dict(collections.Counter(outcomes.values()))
+
+
+def _enqueue_singles(ids: list[int]) -> None:
+    """Rows of a batch whose delivery died mid-way: one task each from now on."""
+    for reminder_id in ids:
+        send_reminders.delay([reminder_id])
+
+
+@shared_task(
     name="reviews.send_reminder",
     acks_late=True,
     reject_on_worker_lost=True,
@@ -59,7 +84,7 @@ def dispatch_due_reminders() -> int:
     max_retries=3,
 )
 def send_reminder(reminder_id: int) -> str:
-    """Deliver one claimed reminder (e-mail + in-app notification), at most once per claim."""
+    """Deliver one claimed reminder (kept for messages queued before the batch task)."""
     outcome = reminder_delivery.reminder_deliver(reminder_id=reminder_id)
     if outcome == "missing":
         logger.info("reminder %s no longer exists", reminder_id)

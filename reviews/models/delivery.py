@@ -33,6 +33,8 @@ class ReminderState(models.TextChoices):
     SENT = "sent", _("발송 완료")
     CANCELLED = "cancelled", _("취소")
     FAILED = "failed", _("발송 실패")
+    # Still undelivered REMINDER_GIVE_UP_AFTER_DAYS after its first due time: not sent any more.
+    GIVEN_UP = "given_up", _("발송 포기(기한 지남)")
 
 
 class Reminder(models.Model):
@@ -85,7 +87,17 @@ class Reminder(models.Model):
     )
     claimed_at = models.DateTimeField(_("발송 시작"), null=True, blank=True)
     sent_at = models.DateTimeField(_("발송일시"), null=True, blank=True)
+    # When the row first became due (set at its first claim; back-offs move due_at, not this):
+    # the give-up horizon REMINDER_GIVE_UP_AFTER_DAYS counts from here.
+    first_due_at = models.DateTimeField(_("처음 발송 예정"), null=True, blank=True)
+    # Real sending attempts: + 1 committed just before each SMTP send (a crash after it counts).
     attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
+    # Claims by a dispatcher, reclaims of stuck rows included (an outage shows here; no cap).
+    claims = models.PositiveIntegerField(_("배정 횟수"), default=0)
+    # Set when a send task takes the row up, cleared when it records an outcome: a take-up
+    # that finds it set follows a process that died mid-delivery (a restart, counted below).
+    started_at = models.DateTimeField(_("발송 작업 시작"), null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(_("중단 후 재시작 횟수"), default=0)
     last_error = models.TextField(_("마지막 오류"), blank=True)
     created_at = models.DateTimeField(_("생성일시"), auto_now_add=True)
 
@@ -99,6 +111,11 @@ class Reminder(models.Model):
                 fields=["claimed_at"],
                 condition=Q(state="sending"),
                 name="reminder_sending_claim_idx",
+            ),
+            models.Index(
+                fields=["first_due_at"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="reminder_open_first_due_idx",
             ),
         ]
         constraints = [
@@ -145,6 +162,16 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # Set on the planning staff's notices that this reminder could not be delivered (failed
+    # or given up): one per user and reminder.
+    undelivered = models.ForeignKey(
+        Reminder,
+        verbose_name=_("발송 실패 알림"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="escalations",
+    )
     # Set on the notices that a due-date change request awaits a decision: once it is decided
     # (or withdrawn) they are marked read, so nobody's unread count keeps a finished task.
     due_change = models.ForeignKey(
@@ -172,6 +199,9 @@ class Notification(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "due_change"], name="notification_once_per_due_change"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "undelivered"], name="notification_once_per_undelivered"
             ),
         ]
 

@@ -17,7 +17,7 @@ from .meetings import (
     review_add,
     review_record,
 )
-from .reminder_delivery import reminder_deliver, reminders_claim_due
+from .reminder_delivery import reminder_deliver, reminders_claim_due, reminders_deliver
 from .reminders import (
     reminders_cancel_for_action,
     reminders_plan_for_meeting_close,
@@ -41,6 +41,7 @@ __all__ = [
     "reminder_deliver",
     "reminders_cancel_for_action",
     "reminders_claim_due",
+    "reminders_deliver",
     "reminders_plan_for_meeting_close",
     "reminders_plan_weekly_digest",
     "reminders_replan_for_action",

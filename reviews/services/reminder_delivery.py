@@ -1,44 +1,35 @@
 """Reminder delivery: claim due rows, deliver each once, record failures with a back-off.
 
-A dispatcher claims due rows under `FOR UPDATE SKIP LOCKED` and marks them 'sending';
-delivery locks the row, re-checks it is still wanted and creates the in-app notifications
-(unique per user and reminder) in a transaction of their own, committed before any e-mail is
-tried; then, locked again, it sends the e-mail with the row's stable Message-ID and marks the
-row 'sent' in one transaction. Planning lives in `reminders.py`. See docs/meetings-and-reminders.md.
+A dispatcher gives up rows past the horizon, then claims due rows under
+`FOR UPDATE SKIP LOCKED` and marks them 'sending'; delivery (`reminder_batch.py`) takes a
+batch of them up, re-checks each is still wanted, writes the in-app notifications and counts
+the attempts in a transaction of its own, committed before any e-mail is tried; then, locked
+again, it sends the e-mails with the rows' stable Message-IDs over one SMTP connection and
+marks the rows 'sent' in one transaction. Planning lives in `reminders.py`. See
+docs/meetings-and-reminders.md.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..models import (
-    ActionState,
-    FollowUpAction,
-    MeetingState,
-    Notification,
-    Reminder,
-    ReminderKind,
-    ReminderState,
-)
-from .reminder_kinds import handler_for
-from .reminder_messages import compose
-from .reminder_rules import Rules, overdue_slot, send_at
-from .reminders import ACTION_KINDS
+from ..models import Reminder, ReminderState
+from . import reminder_batch, reminder_send
+from .reminder_escalation import reminders_give_up_expired
+from .reminder_send import retry_delay
 
 logger = logging.getLogger(__name__)
 
-# Errors of the mail transport that a later attempt may not meet again.
-TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, OSError)
+__all__ = ["reminder_deliver", "reminders_claim_due", "reminders_deliver", "retry_delay"]
 
 
 def reminders_claim_due(
@@ -49,10 +40,13 @@ def reminders_claim_due(
 ) -> list[int]:
     """Claim up to `limit` due rows (and 'sending' rows stuck past the timeout).
 
-    Claimed rows become 'sending' with claimed_at set and attempts + 1; `on_claimed(ids)` runs
-    only after the claim commits. Concurrent dispatchers skip each other's locked rows.
+    Rows past the give-up horizon are given up first (and planning staff told). Claimed rows
+    become 'sending' with claimed_at set and claims + 1 (attempts are counted at the send);
+    `on_claimed(ids)` runs only after the claim commits. Concurrent dispatchers skip each
+    other's locked rows.
     """
     now = now or timezone.now()
+    reminders_give_up_expired(now=now, limit=limit)
     stuck = now - datetime.timedelta(seconds=settings.REMINDER_SENDING_TIMEOUT_SECONDS)
     with transaction.atomic():
         ids = list(
@@ -66,197 +60,49 @@ def reminders_claim_due(
         )
         if ids:
             Reminder.objects.filter(pk__in=ids).update(
-                state=ReminderState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                state=ReminderState.SENDING,
+                claimed_at=now,
+                claims=F("claims") + 1,
+                first_due_at=Coalesce(F("first_due_at"), F("due_at")),
             )
             if on_claimed is not None:
                 transaction.on_commit(partial(on_claimed, ids))
     return ids
 
 
-def _still_wanted(reminder: Reminder, action: FollowUpAction | None) -> bool:
-    if action is None:
-        handler = handler_for(reminder.kind)
-        if handler is not None:
-            return handler.still_wanted(reminder)
-        return reminder.kind not in ACTION_KINDS
-    return (
-        action.state == ActionState.OPEN
-        and action.due_date == reminder.planned_for_due
-        and action.meeting.state == MeetingState.CLOSED
-    )
+def reminders_deliver(
+    *,
+    ids: list[int],
+    now: datetime.datetime | None = None,
+    isolate: Callable[[list[int]], None] | None = None,
+) -> dict:
+    """Deliver a batch of claimed reminders; return {id: outcome}, the outcome one of 'sent',
+    'cancelled', 'skipped', 'retry', 'failed', 'given_up', 'missing' or 'isolated'.
 
+    `isolate(ids)`, given for a batch of several rows, receives after the take-up commits the
+    rows whose earlier delivery died mid-way, to be delivered one by one (see `take_up`).
 
-def _plan_next_overdue(reminder: Reminder, action: FollowUpAction | None, today) -> None:
-    if (
-        reminder.kind != ReminderKind.OVERDUE
-        or action is None
-        or not _still_wanted(reminder, action)
-    ):
-        return
-    rules = Rules.from_settings()
-    after = max(today, timezone.localdate(reminder.due_at)) + datetime.timedelta(days=1)
-    _n, slot = overdue_slot(action.due_date, on_or_after=after, rules=rules)
-    Reminder.objects.bulk_create(
-        [
-            Reminder(
-                kind=slot.kind,
-                key=f"{slot.kind}:a{action.pk}:{slot.suffix}",
-                action=action,
-                meeting_id=action.meeting_id,
-                recipient_department_id=action.owner_department_id,
-                planned_for_due=action.due_date,
-                due_at=send_at(slot.send_on, rules),
-            )
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _lock_rows(reminder_id: int):
-    """Lock the reminder (and its action first); return (reminder, action) or None."""
-    head = Reminder.objects.filter(pk=reminder_id).values("action_id").first()
-    if head is None:
-        return None
-    action = None
-    if head["action_id"]:
-        # Lock order: action, then reminder, the same as the action services use, so a
-        # completion and a delivery of the same action serialise instead of racing.
-        action = (
-            FollowUpAction.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("meeting", "owner_department", "proposal")
-            .get(pk=head["action_id"])
+    The number of queries does not grow with the batch (bar kinds registered by upper apps,
+    which word each row themselves). A transport error puts that row back to 'pending' with a
+    back-off (never 'sent'); any other error marks it 'failed' with the error recorded and
+    planning staff told. Database errors propagate to the caller (the task retries).
+    """
+    now = now or timezone.now()
+    ids = sorted(set(ids))
+    outcomes: dict = {}
+    with transaction.atomic():
+        taken = reminder_batch.take_up(
+            ids, now, outcomes, isolate=isolate if len(ids) > 1 else None
         )
-    reminder = (
-        Reminder.objects.select_for_update(of=("self",))
-        .select_related("recipient", "recipient_department", "meeting", "meeting__chair")
-        .get(pk=reminder_id)
-    )
-    if action is not None:
-        reminder.action = action
-    return reminder, action
-
-
-def _write_notices(reminder: Reminder, message, now: datetime.datetime) -> None:
-    """The in-app notices of `reminder`: one per user, however often this runs."""
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=user,
-                reminder=reminder,
-                # In the app: a short title and the words; the "열기" link goes to `url`.
-                title=message.app_title()[:200],
-                body=message.app_body(),
-                url=message.url,
-                created_at=now,
-            )
-            for user in message.users
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _notify_locked(reminder_id: int, now: datetime.datetime) -> None:
-    """Write the in-app notices of a claimed reminder that is still wanted, and commit them
-    before any e-mail is tried: a mail outage never holds them back or rolls them back."""
-    rows = _lock_rows(reminder_id)
-    if rows is None:
-        return
-    reminder, action = rows
-    if (
-        reminder.state != ReminderState.SENDING
-        or reminder.attempts > settings.REMINDER_MAX_ATTEMPTS
-        or not _still_wanted(reminder, action)
-    ):
-        return
-    message = compose(reminder, now=now)
-    _write_notices(reminder, message, now)
-
-
-def _deliver_locked(reminder_id: int, now: datetime.datetime) -> str:
-    rows = _lock_rows(reminder_id)
-    if rows is None:
-        return "missing"
-    reminder, action = rows
-    if reminder.state != ReminderState.SENDING:
-        return "skipped"
-    fields = ["state", "last_error"]
-    if not _still_wanted(reminder, action):
-        reminder.state, reminder.last_error = ReminderState.CANCELLED, ""
-        reminder.save(update_fields=fields)
-        return "cancelled"
-    if reminder.attempts > settings.REMINDER_MAX_ATTEMPTS:
-        reminder.state = ReminderState.FAILED
-        reminder.last_error = (reminder.last_error + "\nattempts exhausted").strip()
-        reminder.save(update_fields=fields)
-        _plan_next_overdue(reminder, action, timezone.localdate(now))
-        return "failed"
-    message = compose(reminder, now=now)
-    if not message.users and not message.emails:
-        reminder.state, reminder.last_error = ReminderState.FAILED, "no recipients"
-        reminder.save(update_fields=fields)
-        return "failed"
-    _write_notices(reminder, message, now)  # already written by _notify_locked: a no-op
-    if message.emails:
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body,
-            to=message.emails,
-            headers={"Message-ID": reminder.message_id},
-        )
-        email.attach_alternative(message.html(), "text/html")
-        email.send()
-    reminder.state, reminder.sent_at, reminder.last_error = ReminderState.SENT, now, ""
-    if message.emails:
-        reminder.recipient_email = message.emails[0][:254]
-        fields.append("recipient_email")
-    reminder.save(update_fields=[*fields, "sent_at"])
-    _plan_next_overdue(reminder, action, timezone.localdate(now))
-    return "sent"
+    if taken:
+        with transaction.atomic():
+            ready = reminder_batch.prepare(taken, now, outcomes)
+        if ready:
+            with transaction.atomic():
+                reminder_send.send(ready, now, outcomes)
+    return outcomes
 
 
 def reminder_deliver(*, reminder_id: int, now: datetime.datetime | None = None) -> str:
-    """Deliver one claimed reminder; return 'sent', 'cancelled', 'skipped', 'retry', 'failed'.
-
-    A transport error puts the row back to 'pending' with a back-off (never 'sent'); any other
-    error marks it 'failed' with the error recorded. Database errors propagate to the caller.
-    """
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            _notify_locked(reminder_id, now)  # committed on its own, before any SMTP
-        with transaction.atomic():
-            return _deliver_locked(reminder_id, now)
-    except DatabaseError:
-        raise
-    except TRANSIENT_SEND_ERRORS as exc:
-        return reminder_record_failure(reminder_id=reminder_id, error=exc, transient=True, now=now)
-    except Exception as exc:
-        logger.exception("reminder %s: delivery failed", reminder_id)
-        return reminder_record_failure(reminder_id=reminder_id, error=exc, transient=False, now=now)
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Return the wait before attempt `attempts + 1`: base × 2^(attempts-1), capped."""
-    seconds = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
-    return datetime.timedelta(seconds=min(seconds, settings.REMINDER_RETRY_MAX_SECONDS))
-
-
-@transaction.atomic
-def reminder_record_failure(
-    *, reminder_id: int, error: BaseException, transient: bool, now: datetime.datetime
-) -> str:
-    """Record a failed attempt: back to 'pending' after a back-off, or 'failed' for good."""
-    reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
-    if reminder is None or reminder.state != ReminderState.SENDING:
-        return "skipped"
-    reminder.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if transient and reminder.attempts < settings.REMINDER_MAX_ATTEMPTS:
-        reminder.state = ReminderState.PENDING
-        reminder.due_at = now + retry_delay(reminder.attempts)
-        reminder.claimed_at = None
-        outcome = "retry"
-    else:
-        reminder.state = ReminderState.FAILED
-        outcome = "failed"
-    reminder.save(update_fields=["state", "due_at", "claimed_at", "last_error"])
-    return outcome
+    """Deliver one claimed reminder (a batch of one); return its outcome."""
+    return reminders_deliver(ids=[reminder_id], now=now)[reminder_id]

@@ -68,16 +68,61 @@ def _absolute(path: str) -> str:
 
 def department_audience(department: Department) -> tuple[list[User], list[str]]:
     """Return the active heads of `department` and the addresses to write to (its own first)."""
-    users = list(
+    return department_audiences([department])[department.pk]
+
+
+def department_audiences(
+    departments: list[Department],
+) -> dict[int, tuple[list[User], list[str]]]:
+    """`department_audience` of several departments in one query, by department id."""
+    departments = list({d.pk: d for d in departments}.values())
+    if not departments:
+        return {}
+    heads = list(
         User.objects.filter(is_active=True)
         .filter(
-            Q(department=department, role=Role.DEPARTMENT_HEAD) | Q(headed_departments=department)
+            Q(department__in=[d.pk for d in departments], role=Role.DEPARTMENT_HEAD)
+            | Q(pk__in=[d.head_id for d in departments if d.head_id])
         )
-        .distinct()
         .order_by("pk")
     )
-    emails = [department.email] + [u.email for u in users]
-    return users, list(dict.fromkeys(e for e in emails if e))
+    result = {}
+    for department in departments:
+        users = [
+            u
+            for u in heads
+            if u.pk == department.head_id
+            or (u.department_id == department.pk and u.role == Role.DEPARTMENT_HEAD)
+        ]
+        emails = [department.email] + [u.email for u in users]
+        result[department.pk] = (users, list(dict.fromkeys(e for e in emails if e)))
+    return result
+
+
+@dataclass
+class ComposeMemo:
+    """What a batch of reminders shares, read once: the departments' audiences and each
+    meeting's open follow-ups and review count (for the close summaries)."""
+
+    audiences: dict = field(default_factory=dict)
+    meetings: dict = field(default_factory=dict)
+
+    def prime(self, reminders: list[Reminder]) -> None:
+        departments = [r.recipient_department for r in reminders if r.recipient_department_id]
+        self.audiences.update(
+            department_audiences([d for d in departments if d.pk not in self.audiences])
+        )
+
+    def audience(self, department: Department) -> tuple[list[User], list[str]]:
+        if department.pk not in self.audiences:
+            self.audiences.update(department_audiences([department]))
+        return self.audiences[department.pk]
+
+    def meeting(self, meeting) -> tuple[list[FollowUpAction], int]:
+        if meeting.pk not in self.meetings:
+            actions = list(meeting.actions.open().select_related("owner_department"))
+            self.meetings[meeting.pk] = (actions, meeting.reviews.count())
+        return self.meetings[meeting.pk]
 
 
 def _action_line(action: FollowUpAction) -> str:
@@ -109,26 +154,26 @@ def _action_text(reminder: Reminder, today: datetime.date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def _close_text(reminder: Reminder) -> tuple[str, str]:
+def _close_text(reminder: Reminder, memo: ComposeMemo) -> tuple[str, str]:
     meeting = reminder.meeting
-    actions = meeting.actions.open().select_related("owner_department")
+    actions, reviews = memo.meeting(meeting)
     if reminder.kind == ReminderKind.CLOSE_SUMMARY:
-        actions = actions.filter(owner_department=reminder.recipient_department)
+        actions = [a for a in actions if a.owner_department_id == reminder.recipient_department_id]
         subject = _("%(meeting)s 후속조치 %(n)s건(%(dept)s)") % {
             "meeting": meeting.title,
-            "n": actions.count(),
+            "n": len(actions),
             "dept": reminder.recipient_department,
         }
     else:
         subject = _("%(meeting)s 종료 요약: 후속조치 %(n)s건") % {
             "meeting": meeting.title,
-            "n": actions.count(),
+            "n": len(actions),
         }
     lines = [
         subject,
         "",
         _("개최일: %(date)s") % {"date": meeting.held_on.isoformat()},
-        _("검토 사업: %(n)s건") % {"n": meeting.reviews.count()},
+        _("검토 사업: %(n)s건") % {"n": reviews},
         "",
         _("후속조치:"),
     ]
@@ -182,8 +227,12 @@ def _digest_text(today: datetime.date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def compose(reminder: Reminder, *, now: datetime.datetime) -> Message:
-    """Return the message of `reminder`, addressed to its current recipients."""
+def compose(
+    reminder: Reminder, *, now: datetime.datetime, memo: ComposeMemo | None = None
+) -> Message:
+    """Return the message of `reminder`, addressed to its current recipients; `memo` shares
+    what a batch of reminders has in common."""
+    memo = memo or ComposeMemo()
     handler = handler_for(reminder.kind)
     if handler is not None:
         return handler.compose(reminder, now)
@@ -195,7 +244,7 @@ def compose(reminder: Reminder, *, now: datetime.datetime) -> Message:
         subject, body = _digest_text(today)
         url = reverse("reviews:meeting_list")
     else:
-        subject, body = _close_text(reminder)
+        subject, body = _close_text(reminder, memo)
         url = reminder.meeting.get_absolute_url()
     body = f"{body}\n\n{_absolute(url)}\n"
     if reminder.recipient_id:
@@ -203,7 +252,7 @@ def compose(reminder: Reminder, *, now: datetime.datetime) -> Message:
         users = [user] if user.is_active else []
         emails = [user.email] if user.is_active and user.email else []
     else:
-        users, emails = department_audience(reminder.recipient_department)
+        users, emails = memo.audience(reminder.recipient_department)
     # Titles typed before control characters were refused may hold a line break: a subject
     # must be one line or the e-mail cannot be sent at all (BadHeaderError).
     return Message(one_line(PREFIX + subject), body, url, users, emails)

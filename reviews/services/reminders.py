@@ -115,6 +115,7 @@ def reminders_replan_for_actions(
         ):
             if old.state == ReminderState.CANCELLED:
                 old.due_at, old.attempts, old.last_error = row.due_at, 0, ""
+                old.first_due_at, old.restarts = None, 0  # a new plan: horizon and caps anew
             old.state = ReminderState.PENDING
             old.recipient_department_id = row.recipient_department_id
             to_update.append(old)
@@ -123,7 +124,15 @@ def reminders_replan_for_actions(
     if to_update:
         Reminder.objects.bulk_update(
             to_update,
-            ["state", "due_at", "attempts", "last_error", "recipient_department"],
+            [
+                "state",
+                "due_at",
+                "attempts",
+                "first_due_at",
+                "restarts",
+                "last_error",
+                "recipient_department",
+            ],
             batch_size=1000,
         )
     return len(to_create) + len(to_update)
