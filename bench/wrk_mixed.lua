@@ -3,9 +3,9 @@
 -- id<TAB>role" per line) and, 1 time in $BENCH_SAVE_EVERY (default 20) when it is a head,
 -- saves a comment on a proposal the department leads (a write that moves the portfolio
 -- version, so every cached page is rebuilt); otherwise it opens one of the pages (heads also
--- their 내 부서). With
--- $BENCH_THINK_MS="min max" each connection waits a random think time between requests, as a
--- person reading the page would; without it the connections send back to back (a stress run).
+-- their 내 부서). The connections send back to back. The result line comes from
+-- bench/wrk_report.lua.
+dofile("bench/wrk_report.lua")
 local sessions = {}
 for line in io.lines(os.getenv("BENCH_SESSIONS")) do
   local cookie, secret, proposal, role = line:match("^(.-)\t(.-)\t(.-)\t(.-)$")
@@ -14,7 +14,6 @@ for line in io.lines(os.getenv("BENCH_SESSIONS")) do
   end
 end
 local save_every = tonumber(os.getenv("BENCH_SAVE_EVERY") or "20")
-local think_min, think_max = (os.getenv("BENCH_THINK_MS") or ""):match("^(%d+)%s+(%d+)$")
 local pages = {
   "/proposals/", "/proposals/?q=%EC%88%98%EC%86%8C", "/proposals/?ordering=-progress&page=2",
   "/reviews/dashboard/", "/reviews/meetings/", "DETAIL", "MINE",
@@ -23,12 +22,6 @@ local n = 0
 
 init = function(args)
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
-end
-
-if think_min then
-  delay = function()
-    return math.random(tonumber(think_min), tonumber(think_max))
-  end
 end
 
 request = function()
@@ -47,14 +40,4 @@ request = function()
     page = s.role == "head" and "/proposals/my-department/" or "/proposals/"
   end
   return wrk.format("GET", page, {["Cookie"] = s.cookie})
-end
-
-done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout
-  io.write(string.format(
-    "RESULT rps=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f requests=%d errors=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, summary.requests, errors))
 end
