@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -100,16 +101,11 @@ def body_key(request, *, name: str, params: Iterable[tuple[str, str]] = ()) -> s
     return "page-body:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def query_params(request, *, keep: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """The request's query parameters, blanks dropped (and only `keep`, when given)."""
-    wanted = None if keep is None else set(keep)
-    return [
-        (k, v)
-        for k, values in request.GET.lists()
-        if wanted is None or k in wanted
-        for v in values
-        if v.strip()
-    ]
+def query_params(request) -> list[tuple[str, str]]:
+    """The request's query parameters exactly as sent, blanks included: a blank filter value
+    can change the page (an invalid choice empties a strict filter), and the page's links
+    repeat the whole query string."""
+    return [(k, v) for k, values in request.GET.lists() for v in values]
 
 
 def render_body(request, key: str, template_name: str, build_context: Callable[[], dict]) -> str:
@@ -118,8 +114,8 @@ def render_body(request, key: str, template_name: str, build_context: Callable[[
     The returned string carries the request's own CSRF token and is safe to insert.
     """
     cache = caches[CACHE_ALIAS]
-    body = cache.get(key) if key else None
-    if body is None:
+    stored = cache.get(key) if key else None
+    if stored is None:
         context = build_context()
         context["csrf_token"] = CSRF_PLACEHOLDER
         # A fragment a hook rendered on its own carries this request's token: neutralise it too.
@@ -127,8 +123,12 @@ def render_body(request, key: str, template_name: str, build_context: Callable[[
             rf"\g<1>{CSRF_PLACEHOLDER}\g<2>",
             render_to_string(template_name, context, request=request),
         )
+        stored = (time.time(), body)
         if key:
-            cache.set(key, body, TIMEOUT)
+            cache.set(key, stored, TIMEOUT)
+    built_at, body = stored
+    # A page built on this body must not outlive it (`respond`).
+    request._gp_body_expires_at = built_at + TIMEOUT
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(body)  # noqa: S308  (rendered by our own templates, autoescaped)
@@ -158,7 +158,10 @@ def respond(request, body_key_: str, render_page: Callable[[], bytes]) -> HttpRe
     content = cache.get(key)
     if content is None:
         content = render_page()
-        cache.set(key, content, TIMEOUT)
+        expires_at = getattr(request, "_gp_body_expires_at", time.time() + TIMEOUT)
+        remaining = int(expires_at - time.time())
+        if remaining > 0:  # never longer than the body it shows, so drift stays ≤ TIMEOUT
+            cache.set(key, content, remaining)
     return HttpResponse(content)
 
 

@@ -35,7 +35,6 @@ from .permissions import can_view_my_department
 
 PAGE_SIZE = 20
 SUPPORTED_SHOWN = 20
-PARAMS = ("status", "ppage", "apage")
 
 
 def _page(queryset, count: int, number):
@@ -132,7 +131,7 @@ class MyDepartmentView(PermissionRequiredMixin, View):
     def get(self, request):
         portfolio = portfolio_for_request(request)
         params = [("@portfolio", str(portfolio.pk if portfolio else ""))]
-        params += pagecache.query_params(request, keep=PARAMS)
+        params += pagecache.query_params(request)
         key = pagecache.body_key(request, name="my-department", params=params)
 
         def render_page():

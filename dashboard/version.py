@@ -242,6 +242,35 @@ def bump_after_migrate(sender, using, **kwargs) -> None:
         )
 
 
+# Fields of a user that cached pages show (authors, chairs, uploaders): the accounts tables are
+# not watched (a login writes `last_login`, which must not empty every cache), so a change to
+# these moves the version through `bump_on_user_change` instead.
+USER_SHOWN_FIELDS = frozenset({"first_name", "last_name", "username"})
+
+
+def mark_write(connection=default_connection) -> None:
+    """Move the version with the current transaction, as a watched table's trigger would: at
+    commit on PostgreSQL (the same mark, so the same lock order), at once on SQLite."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('gp.portfolio_marked', txid_current()::text, true)")
+            cursor.execute(
+                f"INSERT INTO {MARK_TABLE} (txid) VALUES (txid_current())"  # noqa: S608  (constant)
+                " ON CONFLICT DO NOTHING"
+            )
+        else:
+            cursor.execute(_SQLITE_BUMP)
+
+
+def bump_on_user_change(sender, instance, created, update_fields=None, using=None, **kwargs):
+    """post_save of the user model: a renamed user shows under the new name at once."""
+    if created or (update_fields is not None and not USER_SHOWN_FIELDS & set(update_fields)):
+        return
+    connection = connections[using or "default"]
+    if connection.vendor in ("postgresql", "sqlite"):
+        mark_write(connection)
+
+
 def read(*, unread_for_user_id: int | None = None) -> tuple[str, int | None]:
     """Return the portfolio version and, given a user id, their unread notification count.
 
