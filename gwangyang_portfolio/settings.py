@@ -114,16 +114,17 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMBEDDED_MODE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
-# Redis in production (shared by all web workers); a per-process memory cache otherwise.
+# Redis in production (shared by all web workers; core.redis_cache: Django's backend with one
+# client per pool); a per-process memory cache otherwise.
 CACHE_URL = get_str("DJANGO_CACHE_URL", "")
 _REDIS_CACHE = CACHE_URL.startswith(("redis://", "rediss://"))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": CACHE_URL}
     if _REDIS_CACHE
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rendered page bodies (core.pagecache), apart from sessions so either can be emptied alone.
     "pages": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.redis_cache.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "pages",
     }
