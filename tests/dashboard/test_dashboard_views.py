@@ -1,5 +1,7 @@
 """The dashboard page: access, links into the proposal list, filters in the URL, query budget."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -8,8 +10,8 @@ from accounts.models import Role
 from projects.models import ProposalStatus
 from projects.services import proposal_update_status
 from reviews.models import Notification
-from tests.dashboard.dashboard_data import known_portfolio
-from tests.factories import HeadFactory, UserFactory
+from tests.dashboard.dashboard_data import at, known_portfolio, update
+from tests.factories import HeadFactory, ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
@@ -163,3 +165,27 @@ def test_cached_page_follows_the_reader_and_their_unread_count(client):
     Notification.objects.create(user=viewer, title="기한 알림")
     # then: the next load shows it in the menu
     assert 'class="nav-count">1' in client.get(URL).content.decode()
+
+
+def test_the_changed_proposals_table_is_capped(client, deputy):
+    """Thirty proposals changed since the last meeting: the dashboard lists 25 and says how
+    many there are, with a link to the list sorted by last update (the page does not grow with
+    the portfolio)."""
+    known = known_portfolio()
+    portfolio = known.last_meeting.portfolio
+    since = known.since
+    head = HeadFactory()
+    for i in range(27):  # with p1 and p3 of the known portfolio: 29 changed
+        proposal = ProposalFactory(portfolio=portfolio, title=f"바뀐 사업 {i:02d}")
+        proposal.__class__.objects.filter(pk=proposal.pk).update(
+            created_at=at(since - datetime.timedelta(days=40)),
+            known_since=since - datetime.timedelta(days=40),
+        )
+        update(proposal, head, since + datetime.timedelta(days=1), ProposalStatus.ON_TRACK, 10)
+    client.force_login(deputy)
+    html = client.get(reverse("dashboard:index"), {"portfolio": portfolio.pk}).content
+    html = html.decode()
+    start = html.index('class="data compact stack changes-since"')
+    table = html[start : html.index("</table>", start)]
+    assert table.count("<tr>") - 1 == 25
+    assert "모두 29건 중 25건을 보입니다." in html and "?ordering=-last_update_at" in html
