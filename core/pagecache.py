@@ -10,8 +10,12 @@ request shape, then served from the cache until any of them moves:
 - the **audience** is what the permission rules read from a user, from a provider registered
   the same way (accounts registers `accounts.permissions.audience_key`): two users with the
   same audience see the same edit links and forms; without one, each user is their own;
-- the **shape**: the page's name and object, the normalised query parameters, the language
-  and the date (pages show "N days ago").
+- the **shape**: the page's name and object, the query string exactly as sent (blank values
+  too: they can change a page), the language and the date (pages show "N days ago").
+
+On top of the body, `respond` keeps the whole page per session (session, CSRF cookie, full
+path, and the page state a provider names, e.g. the unread count), never longer than the body
+it was built from; a request with a message to show is rendered fresh.
 
 Per-request parts stay out of the cached string: the menu, messages and unread count are in
 `base.html`, outside the body; a CSRF token inside the body is rendered as a placeholder and
