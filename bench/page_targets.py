@@ -28,8 +28,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from projects.models import Proposal  # noqa: E402
@@ -89,7 +90,7 @@ def main() -> None:
             .first()
             or detail.pk
         )
-        secret = _get_new_csrf_string()
+        secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
         cookie = f"{cookie_for(user)}; {settings.CSRF_COOKIE_NAME}={secret}"
         role = "head" if user.role == Role.DEPARTMENT_HEAD else "reader"
         lines.append(f"{cookie}\t{secret}\t{proposal}\t{role}")

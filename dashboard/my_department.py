@@ -26,7 +26,7 @@ from core import pagecache
 from core.guards import PermissionRequiredMixin
 from projects.models import Proposal, ProposalStatus
 from projects.permissions import proposals_editable_by
-from projects.portfolios import portfolio_for_request
+from projects.portfolios import page_key_params, portfolio_for_request
 from reviews.models import FollowUpAction, FollowUpActionQuerySet
 from reviews.permissions import actions_completable_by
 from rounds.selectors import open_rounds_for_department
@@ -129,10 +129,7 @@ class MyDepartmentView(PermissionRequiredMixin, View):
     permission = staticmethod(can_view_my_department)
 
     def get(self, request):
-        portfolio = portfolio_for_request(request)
-        params = [("@portfolio", str(portfolio.pk if portfolio else ""))]
-        params += pagecache.query_params(request)
-        key = pagecache.body_key(request, name="my-department", params=params)
+        key = pagecache.body_key(request, name="my-department", params=page_key_params(request))
 
         def render_page():
             body = pagecache.render_body(

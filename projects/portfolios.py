@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from accounts.services import user_remember_portfolio
+from core.pagecache import query_params
 
 from .models import Portfolio
 
@@ -75,6 +76,12 @@ def portfolio_choice(request) -> PortfolioChoice:
 def portfolio_for_request(request) -> Portfolio | None:
     """Return the portfolio the request is about (None only when there is no portfolio)."""
     return portfolio_choice(request).current
+
+
+def page_key_params(request) -> list[tuple[str, str]]:
+    """The cache-key parameters of a portfolio-scoped page (`core.pagecache`): the resolved
+    portfolio (it may come from the user's remembered choice, not the URL) and the query."""
+    return [("@portfolio", str(portfolio_choice(request).pk or "")), *query_params(request)]
 
 
 def with_portfolio(url: str, portfolio: Portfolio | int | None) -> str:

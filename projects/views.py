@@ -28,7 +28,7 @@ from .filters import ProposalFilterSet
 from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_stored_values
 from .history import changes_since, proposal_audit
 from .models import Proposal, ProposalCode
-from .portfolios import portfolio_choice
+from .portfolios import page_key_params, portfolio_choice
 from .services import proposal_comment_add, proposal_update_status
 
 
@@ -42,9 +42,7 @@ class ProposalListView(CachedBodyMixin, FilterView):
     paginate_by = 25
 
     def body_key_params(self):
-        # The portfolio may come from the user's remembered choice, not the URL: name it.
-        portfolio = portfolio_choice(self.request).pk
-        return [("@portfolio", str(portfolio)), *super().body_key_params()]
+        return page_key_params(self.request)
 
     def get_queryset(self):
         return Proposal.objects.filter(portfolio=self.portfolio).with_list_relations()

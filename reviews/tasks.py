@@ -19,6 +19,16 @@ logger = logging.getLogger(__name__)
 # A lost database connection is worth a quick retry; anything else is a bug or a recorded
 # failure on the row itself.
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+# Acknowledged after the work, put back if the process dies, a few quick retries on a lost
+# database connection: the options of every delivery task.
+RELIABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_DB_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 60,
+    "max_retries": 3,
+}
 
 
 def _enqueue_sends(ids: list[int]) -> None:
@@ -29,12 +39,7 @@ def _enqueue_sends(ids: list[int]) -> None:
 
 @shared_task(
     name="reviews.dispatch_due_reminders",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=60,
-    max_retries=3,
+    **RELIABLE,
 )
 def dispatch_due_reminders() -> int:
     """Claim due reminder rows in bounded batches and enqueue one send task per
@@ -54,12 +59,7 @@ def dispatch_due_reminders() -> int:
 
 @shared_task(
     name="reviews.send_reminders",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=60,
-    max_retries=3,
+    **RELIABLE,
 )
 def send_reminders(reminder_ids: list[int]) -> dict:
     """Deliver a batch of claimed reminders (e-mails over one SMTP connection + in-app
@@ -76,12 +76,7 @@ def _enqueue_singles(ids: list[int]) -> None:
 
 @shared_task(
     name="reviews.send_reminder",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=60,
-    max_retries=3,
+    **RELIABLE,
 )
 def send_reminder(reminder_id: int) -> str:
     """Deliver one claimed reminder (kept for messages queued before the batch task)."""

@@ -16,7 +16,7 @@ from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import ensure_permitted, permission_required
 from core.pagecache import CachedBodyMixin
-from projects.portfolios import portfolio_choice, portfolio_for_request
+from projects.portfolios import page_key_params, portfolio_choice, portfolio_for_request
 
 from .. import hooks, services
 from ..forms import (
@@ -67,8 +67,7 @@ class MeetingListView(CachedBodyMixin, ListView):
     paginate_by = 25
 
     def body_key_params(self):
-        portfolio = portfolio_choice(self.request).pk
-        return [("@portfolio", str(portfolio)), *super().body_key_params()]
+        return page_key_params(self.request)
 
     def get_queryset(self):
         return (
