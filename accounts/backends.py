@@ -7,14 +7,38 @@ import functools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, router
+from django.db.models.sql import Query
 
 
 @functools.cache
-def _user_by_pk_sql() -> str:
-    # The ORM writes the SELECT once per process, so it follows the model; only the primary key
-    # changes from request to request.
-    sql, _params = get_user_model()._default_manager.filter(pk=0).query.sql_with_params()
-    return sql
+def _user_by_pk_query(alias: str) -> tuple[str, tuple[str, ...], tuple]:
+    """The SELECT of one user by primary key, the attribute names of its columns and the
+    columns, as the ORM writes them for `alias` (once per process, so they follow the model)."""
+    query = get_user_model()._default_manager.using(alias).filter(pk=0).query
+    compiler = query.get_compiler(using=alias)
+    sql, _params = compiler.as_sql()
+    columns = tuple(column for column, _sql, _alias in compiler.select)
+    return sql, tuple(column.target.attname for column in columns), columns
+
+
+def _user_by_pk(pk):
+    """Return the user with this primary key, or None: the ORM's own SELECT and row building
+    (field converters, `Model.from_db`), without compiling the query on every request."""
+    model = get_user_model()
+    alias = router.db_for_read(model)
+    sql, attnames, columns = _user_by_pk_query(alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    compiler = Query(model).get_compiler(using=alias)
+    converters = compiler.get_converters(columns)
+    if converters:
+        row = next(iter(compiler.apply_converters([row], converters)))
+    return model.from_db(alias, attnames, row)
 
 
 class UserBackend(ModelBackend):
@@ -22,8 +46,8 @@ class UserBackend(ModelBackend):
 
     Every signed-in request looks its user up. `ModelBackend.get_user` builds that SELECT with the
     ORM's compiler each time, which costs more than the query itself; this reuses the SQL the
-    ORM wrote once. The row comes back through `Manager.raw`, so field converters apply and the
-    query is counted like any other. The rules are ModelBackend's: inactive users get None.
+    ORM wrote once and builds the row as the ORM does (converters, `from_db`), so the query is
+    counted like any other. The rules are ModelBackend's: inactive users get None.
     """
 
     def get_user(self, user_id):
@@ -32,7 +56,7 @@ class UserBackend(ModelBackend):
             pk = model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        user = next(iter(model._default_manager.raw(_user_by_pk_sql(), [pk])), None)
+        user = _user_by_pk(pk)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):

@@ -22,6 +22,11 @@ Per-request parts stay out of the cached string: the menu, messages and unread c
 replaced by the request's own token on every response (`render_body`), including a token that
 a hook rendered into the body with its own `render_to_string(..., request=request)`. A body is
 kept at most TIMEOUT seconds, which bounds how far "N minutes ago" texts can drift.
+
+When the cache is shared (Redis), each process also keeps the entries it served last in its own
+memory (`LOCAL_ENTRIES`, each until the shared copy would expire): a key names its data
+version, so the local copy is exactly as fresh as the shared one, and a hit costs no round
+trip to the cache server. `clear()` empties both.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -43,6 +50,7 @@ from django.utils.safestring import mark_safe
 
 TIMEOUT = 60
 CACHE_ALIAS = "pages"  # settings.CACHES: kept apart from the sessions in "default"
+LOCAL_ENTRIES = 300  # per process: at most ~300 pages of ~30-70 KB
 # Rendered where `{% csrf_token %}` would put the token; never a valid token itself.
 CSRF_PLACEHOLDER = "gp-csrf-placeholder-0000000000000000000000000000000000000000000000000"
 
@@ -72,6 +80,71 @@ def register_page_state_provider(provider: Callable) -> None:
     _page_state_provider = provider
 
 
+# This process's copies of shared entries (see the module's docstring).
+_local = LocMemCache(
+    "gp-pagecache-local", {"TIMEOUT": TIMEOUT, "OPTIONS": {"MAX_ENTRIES": LOCAL_ENTRIES}}
+)
+
+
+def _local_copy_kept(cache) -> bool:
+    """Whether entries of `cache` are copied into this process: only a shared cache's (a
+    per-process cache is local already; a dummy one keeps nothing, so must its copies)."""
+    return not isinstance(cache, (LocMemCache, DummyCache))
+
+
+def _get(key: str):
+    """Return the `(expires_at, value)` stored under `key`, or None once it expired (by its
+    own time, whatever the cache server's clock or rounding of timeouts)."""
+    cache = caches[CACHE_ALIAS]
+    local = _local_copy_kept(cache)
+    stored = _local.get(key) if local else None
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None and local:
+            _keep_locally(key, stored)
+    if stored is None or stored[0] <= time.time():
+        return None
+    return stored
+
+
+def _set(key: str, value, expires_at: float) -> None:
+    """Store `value` under `key` until `expires_at` (epoch seconds), here and in the cache."""
+    remaining = int(expires_at - time.time())
+    if remaining <= 0:
+        return
+    cache = caches[CACHE_ALIAS]
+    cache.set(key, (expires_at, value), remaining)
+    if _local_copy_kept(cache):
+        _keep_locally(key, (expires_at, value))
+
+
+def _keep_locally(key: str, stored) -> None:
+    remaining = int(stored[0] - time.time())
+    if remaining > 0:
+        _local.set(key, stored, remaining)
+
+
+def versioned(request, name: str, build: Callable):
+    """Return `build()`'s value, kept in this process while the data version holds (at most
+    TIMEOUT seconds): for small, often-read data the version covers, e.g. the portfolios.
+    Each call returns its own copy. Without a version provider, builds every time."""
+    version = data_version(request)
+    if version is None:
+        return build()
+    key = "versioned:" + hashlib.sha256(f"{name}\n{version}".encode()).hexdigest()
+    value = _local.get(key)
+    if value is None:
+        value = build()
+        _local.set(key, value, TIMEOUT)
+    return value
+
+
+def clear() -> None:
+    """Empty the page cache: the shared entries and this process's copies."""
+    caches[CACHE_ALIAS].clear()
+    _local.clear()
+
+
 def audience(user) -> str:
     if _audience_provider is not None:
         return _audience_provider(user)
@@ -87,8 +160,14 @@ def data_version(request) -> str | None:
     return request._gp_data_version
 
 
-def body_key(request, *, name: str, params: Iterable[tuple[str, str]] = ()) -> str:
-    """Return the cache key of a body, or "" when no version provider is registered."""
+def body_key(
+    request, *, name: str, params: Iterable[tuple[str, str]] = (), per_audience: bool = True
+) -> str:
+    """Return the cache key of a body, or "" when no version provider is registered.
+
+    `per_audience=False` shares the body between all readers: only for a body that shows no
+    link, form or figure that depends on who reads it.
+    """
     version = data_version(request)
     if version is None:
         return ""
@@ -96,13 +175,13 @@ def body_key(request, *, name: str, params: Iterable[tuple[str, str]] = ()) -> s
         [
             name,
             version,
-            audience(request.user),
+            audience(request.user) if per_audience else "*",
             translation.get_language() or "",
             str(timezone.localdate()),
             *(f"{k}={v}" for k, v in sorted(params)),
         ]
     )
-    return "page-body:" + hashlib.sha256(raw.encode()).hexdigest()
+    return "body:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def query_params(request) -> list[tuple[str, str]]:
@@ -117,8 +196,7 @@ def render_body(request, key: str, template_name: str, build_context: Callable[[
 
     The returned string carries the request's own CSRF token and is safe to insert.
     """
-    cache = caches[CACHE_ALIAS]
-    stored = cache.get(key) if key else None
+    stored = _get(key) if key else None
     if stored is None:
         context = build_context()
         context["csrf_token"] = CSRF_PLACEHOLDER
@@ -127,12 +205,12 @@ def render_body(request, key: str, template_name: str, build_context: Callable[[
             rf"\g<1>{CSRF_PLACEHOLDER}\g<2>",
             render_to_string(template_name, context, request=request),
         )
-        stored = (time.time(), body)
+        stored = (time.time() + TIMEOUT, body)
         if key:
-            cache.set(key, stored, TIMEOUT)
-    built_at, body = stored
+            _set(key, body, stored[0])
+    expires_at, body = stored
     # A page built on this body must not outlive it (`respond`).
-    request._gp_body_expires_at = built_at + TIMEOUT
+    request._gp_body_expires_at = expires_at
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(body)  # noqa: S308  (rendered by our own templates, autoescaped)
@@ -157,15 +235,13 @@ def respond(request, body_key_: str, render_page: Callable[[], bytes]) -> HttpRe
             _page_state_provider(request) if _page_state_provider else "",
         ]
     )
-    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-    cache = caches[CACHE_ALIAS]
-    content = cache.get(key)
-    if content is None:
-        content = render_page()
-        expires_at = getattr(request, "_gp_body_expires_at", time.time() + TIMEOUT)
-        remaining = int(expires_at - time.time())
-        if remaining > 0:  # never longer than the body it shows, so drift stays ≤ TIMEOUT
-            cache.set(key, content, remaining)
+    key = "session-page:" + hashlib.sha256(raw.encode()).hexdigest()
+    stored = _get(key)
+    if stored is not None:
+        return HttpResponse(stored[1])
+    content = render_page()
+    # Never kept longer than the body it shows, so drift stays within TIMEOUT.
+    _set(key, content, getattr(request, "_gp_body_expires_at", time.time() + TIMEOUT))
     return HttpResponse(content)
 
 

@@ -4,23 +4,21 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core import pagecache
 from core.guards import permission_required
 from projects.filters import ProposalFilterSet
 from projects.models import Proposal
 from projects.portfolios import PARAM as PORTFOLIO_PARAM
 from projects.portfolios import portfolio_for_request
 from reviews.models import FollowUpAction
-from reviews.selectors import unread_notification_count
 from rounds.selectors import pending_submissions
 
-from . import cache, exports
+from . import exports
 from .annex import briefing_annex
 from .context import dashboard_context
 from .filters import PARAMS, DashboardFilterSet
@@ -75,17 +73,18 @@ def _ids(filterset):
 @require_GET
 @permission_required(can_view_dashboard)
 def dashboard(request):
-    """Show the chosen portfolio on one screen; the body is cached per portfolio version and
-    per portfolio (its pk is one of the key's parameters)."""
+    """Show the chosen portfolio on one screen. The body is cached on the portfolio version
+    (`core.pagecache`) and shared by every reader: it shows no per-user link or form; the
+    whole page, with the reader's own menu, is kept per session on top of it."""
     params = _params(request)
-    key = cache.cache_key(
-        version=cache.portfolio_version(request),
-        today=timezone.localdate(),
-        params=params,
-        extra=f"stale={settings.GP_STALE_DAYS}",
+    key = pagecache.body_key(
+        request,
+        name="dashboard",
+        params=[*params, ("@stale", str(settings.GP_STALE_DAYS))],
+        per_audience=False,
     )
 
-    def render_body():
+    def build_context():
         filterset, data = _build(request, params)
         pillar_id, department_id = _ids(filterset)
         context = dashboard_context(
@@ -98,23 +97,13 @@ def dashboard(request):
         context["filter"] = filterset
         # Submissions awaiting planning: the figures above keep the last confirmed values.
         context["pending_count"], context["pending"] = pending_submissions(filterset.qs)
-        return render_to_string("dashboard/_body.html", context)
+        return context
 
     def render_page():
-        body = cache.cached(key, render_body)
+        body = pagecache.render_body(request, key, "dashboard/_body.html", build_context)
         return render(request, "dashboard/index.html", {"body": body}).content
 
-    # The whole page (menu included) is cached per session too: the menu shows the user, the
-    # unread count and a CSRF token, all fixed for a session at a given unread count. A page
-    # with a pending message is rendered fresh so the message is shown once.
-    if len(get_messages(request)):
-        return HttpResponse(render_page())
-    page_key = cache.page_cache_key(
-        body_key=key,
-        session_key=request.session.session_key,
-        unread=unread_notification_count(request),
-    )
-    return HttpResponse(cache.cached(page_key, render_page))
+    return pagecache.respond(request, key, render_page)
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

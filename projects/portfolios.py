@@ -8,8 +8,11 @@ meeting planning) asks `portfolio_for_request(request)`. The answer, in this ord
 3. the newest portfolio (highest year, then the latest registered).
 
 One query lists the portfolios (for the switcher too); the choice is kept on the request, so a
-page asking twice pays once. The header shows the switcher only on pages that asked, and only
-when there is more than one portfolio (`projects.context_processors.portfolio_switcher`).
+page asking twice pays once. Each process also keeps the list under the data version the pages
+are cached on (`core.pagecache.versioned`; every write to a portfolio moves it), so a
+request that reads the version anyway pays no query for the list. The header shows the
+switcher only on pages that asked, and only when there is more than one portfolio
+(`projects.context_processors.portfolio_switcher`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from accounts.services import user_remember_portfolio
+from core import pagecache
 from core.pagecache import query_params
 
 from .models import Portfolio
@@ -48,6 +52,13 @@ def newest_portfolio() -> Portfolio | None:
     return Portfolio.objects.order_by(*NEWEST_FIRST).first()
 
 
+def _portfolios(request) -> list[Portfolio]:
+    """Every portfolio, newest first: read once per data version in each process."""
+    return pagecache.versioned(
+        request, "portfolios", lambda: list(Portfolio.objects.order_by(*NEWEST_FIRST))
+    )
+
+
 def _requested_pk(request) -> int | None:
     raw = (request.GET.get(PARAM) or "").strip()
     return int(raw) if raw.isdigit() else None
@@ -58,7 +69,7 @@ def portfolio_choice(request) -> PortfolioChoice:
     cached = getattr(request, "_portfolio_choice", None)
     if cached is not None:
         return cached
-    choices = list(Portfolio.objects.order_by(*NEWEST_FIRST))
+    choices = _portfolios(request)
     by_pk = {p.pk: p for p in choices}
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated

@@ -2,10 +2,12 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone, translation
 
 from accounts.models import Role
+from core import pagecache
 from dashboard import version
 
 from .factories import (
@@ -38,6 +40,17 @@ def _korean_by_default():
     """Start every test in Korean: a request in English must not leak into the next test."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Start and end every test with empty caches: sessions and cached pages (shared and this
+    process's copies) never carry over from one test to the next."""
+    cache.clear()
+    pagecache.clear()
+    yield
+    cache.clear()
+    pagecache.clear()
 
 
 @pytest.fixture

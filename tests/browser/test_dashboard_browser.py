@@ -1,7 +1,6 @@
 """The deputy mayor opens the dashboard in real Chromium, on a desktop and on a phone."""
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Role
 from tests.dashboard.dashboard_data import known_portfolio
@@ -10,11 +9,6 @@ from tests.factories import UserFactory
 from .conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 @pytest.mark.parametrize("device", ["page", "phone_page"])

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Role
@@ -32,11 +31,6 @@ PAGES = {
     ],
     "head": ["/proposals/my-department/", *COMMON],
 }
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def _luminance(rgb: str) -> float:

@@ -2,7 +2,6 @@
 every table cell labelled when the table stacks, a compact header, and axe-core clean."""
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Role
 from tests.dashboard.dashboard_data import known_portfolio
@@ -24,11 +23,6 @@ CHART_TEXT_PX = """() => [...document.querySelectorAll('svg.chart-svg')].flatMap
   return [...svg.querySelectorAll('text')]
     .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
 })"""
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ of their proposals are demo (invented) data, and say nothing when none are."""
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.django_db
 PAGE_NOTICE = "이 화면의 사업 4건 중 1건은 데모(가상) 자료입니다."
 BRIEFING_NOTICE = "이 브리핑의 사업 4건 중 1건은 데모(가상) 자료입니다."
 DEMO_AUTHOR = "광양시 포트폴리오 (데모 자료 포함)"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

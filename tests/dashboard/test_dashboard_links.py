@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from core import pagecache
 from projects.filters import ProposalFilterSet
 from projects.models import Department, Pillar, Portfolio, Proposal
 from tests.factories import (
@@ -124,7 +124,7 @@ def portfolio(settings):
     more than the dashboard's 12 listed stale proposals.
     """
     settings.GP_STALE_DAYS = 30
-    cache.clear()
+    pagecache.clear()
     call_command("seed", verbosity=0)
     call_command("load_demo", scale=1, verbosity=0)
     dept_a, dept_b = DepartmentFactory(name="링크가과"), DepartmentFactory(name="링크나과")
@@ -140,7 +140,7 @@ def portfolio(settings):
     )
     ActionFactory(meeting=meeting, owner_department=dept_a)
     yield dept_a
-    cache.clear()
+    pagecache.clear()
 
 
 def _follow_every_link(client, query: dict) -> dict[str, int]:

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import Role
@@ -15,13 +14,6 @@ from tests.factories import HeadFactory, ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

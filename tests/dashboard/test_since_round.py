@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from core import pagecache
 from projects.models import ProposalStatus
 from reviews.services import action_complete
 from rounds.services import round_open, round_snapshot
@@ -128,7 +128,7 @@ def test_without_a_frozen_round_there_is_nothing_to_compare(db):
 
 def test_the_dashboard_and_the_briefing_show_it_beside_the_meetings(client, history):
     portfolio, _round, _rows = history
-    cache.clear()
+    pagecache.clear()
     client.force_login(UserFactory(role=Role.DEPUTY_MAYOR))
     with time_machine.travel(_at(TODAY), tick=False):
         page = client.get(reverse("dashboard:index"), {"portfolio": portfolio.pk})

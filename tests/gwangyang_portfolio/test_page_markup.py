@@ -5,11 +5,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import pagecache
 from dashboard.charts import progress_line
 from projects.filters import ProposalFilterSet
 from projects.models import Department
@@ -128,7 +128,7 @@ def test_sort_labels_are_korean_in_korean_and_translated_lazily(client, planner)
 
 
 def test_dashboard_filters_say_all(client, planner):
-    cache.clear()
+    pagecache.clear()
     client.force_login(planner)
     html = client.get(reverse("dashboard:index")).content.decode()
     assert "---------" not in html
@@ -241,7 +241,7 @@ def test_proposal_detail_shows_the_cost_with_separators(client, head):
 
 
 def test_dashboard_counts_use_the_plural_in_english(client, planner):
-    cache.clear()
+    pagecache.clear()
     portfolio = PortfolioFactory()
     for _ in range(3):
         ProposalFactory(portfolio=portfolio, confidence=5)
