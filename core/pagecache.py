@@ -36,7 +36,6 @@ import re
 import time
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
@@ -226,23 +225,32 @@ def respond(request, body_key_: str, render_page: Callable[[], bytes]) -> HttpRe
     """
     if not body_key_ or len(get_messages(request)):
         return HttpResponse(render_page())
+    stored = _get(_page_key(request, body_key_))
+    if stored is not None:
+        return HttpResponse(stored[1])
+    content = render_page()
+    # Kept under the CSRF secret the response leaves in the browser (the page's first render
+    # may have made one), never longer than the body it shows: drift stays within TIMEOUT.
+    _set(
+        _page_key(request, body_key_),
+        content,
+        getattr(request, "_gp_body_expires_at", time.time() + TIMEOUT),
+    )
+    return HttpResponse(content)
+
+
+def _page_key(request, body_key_: str) -> str:
     raw = "\n".join(
         [
             body_key_,
             request.session.session_key or "",
-            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+            # The CSRF secret of this request: its cookie's, or the one rendering just made.
+            request.META.get("CSRF_COOKIE", ""),
             request.get_full_path(),
             _page_state_provider(request) if _page_state_provider else "",
         ]
     )
-    key = "session-page:" + hashlib.sha256(raw.encode()).hexdigest()
-    stored = _get(key)
-    if stored is not None:
-        return HttpResponse(stored[1])
-    content = render_page()
-    # Never kept longer than the body it shows, so drift stays within TIMEOUT.
-    _set(key, content, getattr(request, "_gp_body_expires_at", time.time() + TIMEOUT))
-    return HttpResponse(content)
+    return "session-page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 class CachedBodyMixin:

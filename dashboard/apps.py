@@ -9,13 +9,16 @@ class DashboardConfig(AppConfig):
     verbose_name = _("대시보드")
 
     def ready(self):
+        from core import user_row
         from core.pagecache import register_version_provider
 
-        from .cache import portfolio_version
-        from .version import bump_after_migrate, bump_on_user_change
+        from .cache import VERSION, portfolio_version
+        from .version import bump_after_migrate, bump_on_user_change, version_sql
 
-        # Every cached page body is keyed on the portfolio version (core.pagecache).
+        # Every cached page body is keyed on the portfolio version (core.pagecache), read in
+        # the same query as the signed-in user's row.
         register_version_provider(portfolio_version)
+        user_row.register(VERSION, version_sql)
 
         # The triggers are installed by this app's migrations; after every migrate (and flush)
         # the version only moves, since a migration may change what the dashboard shows.

@@ -37,7 +37,7 @@ and a `migrate` that leaves them apart logs a warning.
 After every `migrate` (and `flush`, which empties the version row: TRUNCATE fires no trigger)
 the version is bumped (`bump_after_migrate`, post_migrate): a migration may change what the
 dashboard shows without a row write the triggers see. A missing row is no error either way:
-`read()` answers "None.None.None" and the next bump inserts it.
+`read()` answers "None" and the next bump inserts it.
 """
 
 from __future__ import annotations
@@ -271,6 +271,16 @@ def bump_on_user_change(sender, instance, created, update_fields=None, using=Non
         mark_write(connection)
 
 
+def version_sql(connection=default_connection) -> str:
+    """The version as one SQL text value ("txid.bumps.bumped_at", NULL without the row): read
+    by `read()` and, with every signed-in user's row, through `core.user_row`."""
+    if connection.vendor == "postgresql":
+        parts = "v.txid::text || '.' || v.bumps::text || '.' || coalesce(v.bumped_at::text, '')"
+    else:
+        parts = "v.txid || '.' || v.bumps || '.' || coalesce(v.bumped_at, '')"
+    return f"(SELECT {parts} FROM {TABLE} AS v WHERE v.id = 1)"  # noqa: S608  (constants)
+
+
 def read(*, unread_for_user_id: int | None = None) -> tuple[str, int | None]:
     """Return the portfolio version and, given a user id, their unread notification count.
 
@@ -286,11 +296,7 @@ def read(*, unread_for_user_id: int | None = None) -> tuple[str, int | None]:
             " WHERE user_id = %s AND read_at IS NULL)"
         )
         params.append(unread_for_user_id)
-    sql = (
-        f"SELECT v.txid, v.bumps, v.bumped_at, {unread_sql}"  # noqa: S608  (model names only)
-        f" FROM (SELECT 1 AS one) AS o LEFT JOIN {TABLE} AS v ON v.id = 1"
-    )
     with default_connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        txid, bumps, bumped_at, unread = cursor.fetchone()
-    return f"{txid}.{bumps}.{bumped_at}", unread
+        cursor.execute(f"SELECT {version_sql()}, {unread_sql}", params)
+        value, unread = cursor.fetchone()
+    return str(value), unread

@@ -10,6 +10,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import user_row
 from projects.models import Portfolio, Proposal, StatusUpdate
 
 from .models import (
@@ -160,10 +161,24 @@ def agenda_suggestions(
     return suggestions
 
 
+UNREAD = "gp_unread_notifications"  # core.user_row: counted with the signed-in user's row
+
+
+def unread_sql(connection) -> str:
+    """The unread count of the user whose row is read (`{user_id}`), for core.user_row."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    return (
+        f"(SELECT count(*) FROM {table} AS n"  # noqa: S608  (model names)
+        " WHERE n.user_id = {user_id} AND n.read_at IS NULL)"
+    )
+
+
 def unread_notification_count(request) -> int:
-    """Return the signed-in user's unread notifications, counted once per request."""
+    """Return the signed-in user's unread notifications, counted once per request: read with
+    the user's row where it was (core.user_row), else by a query of its own."""
     if not hasattr(request, "_unread_notification_count"):
-        request._unread_notification_count = Notification.objects.filter(
-            user=request.user, read_at__isnull=True
-        ).count()
+        unread = user_row.value(request.user, UNREAD)
+        if unread is user_row.MISSING:
+            unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+        request._unread_notification_count = unread
     return request._unread_notification_count

@@ -51,9 +51,9 @@ def _page(client, url=LIST):
 def test_a_second_load_is_served_from_the_cache(client, listed, head, django_assert_num_queries):
     client.force_login(head)
     _page(client)
-    # session (cached), user, version + unread, footer sources: nothing of the list itself,
-    # and not the portfolios either (kept in the process under the same version).
-    with django_assert_num_queries(3):
+    # session (cached), user with version + unread (core.user_row): nothing of the list
+    # itself, and not the portfolios either (kept in the process under the same version).
+    with django_assert_num_queries(1):
         assert "수소 항만 사업" in _page(client)
 
 

@@ -65,17 +65,15 @@ def test_a_hit_is_served_from_this_process_without_redis(
 ):
     page = _warm(client, head)
     shared_pages.clear()  # only Redis: this process still holds its copy
-    # session (default cache), user, version + unread: the page itself is not rebuilt (no
+    # session (default cache), user with version + unread: the page itself is not rebuilt (no
     # footer query, no portfolio list) and Redis held nothing to serve it from.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = _load(client)
     assert response.content == page
     assert response.context is None  # no template rendered
 
 
-def test_a_write_shows_at_once_though_this_process_holds_a_copy(
-    client, shared_pages, listed, head
-):
+def test_a_write_shows_at_once_though_this_process_holds_a_copy(client, shared_pages, listed, head):
     before = _warm(client, head).decode().count("보류")
     proposal_update_status(
         proposal=listed,

@@ -27,11 +27,11 @@ URL = reverse("dashboard:index")
 # "Since the last round" (dashboard/since_round.py) reads the portfolio's last frozen round:
 # +1 query (19 → 20); when there is one, the first status updates since its snapshot: +1 more
 # (ROUND_QUERIES). Its new proposals and follow-ups ride on the totals' aggregate queries.
-QUERIES_MISS = 20  # user, portfolios, version + unread count in one round trip, the reads
+QUERIES_MISS = 19  # user with version + unread count (core.user_row), portfolios, the reads
 ROUND_QUERIES = 1  # the first updates since the round's snapshot, when a round was frozen
-# A hit: the user, then the version and unread count in one query. The session comes from the
-# cache, the portfolios from this process's copy under the same version (core.pagecache).
-QUERIES_HIT = 2
+# A hit: the user, read with the version and the unread count (core.user_row). The session
+# comes from the cache, the portfolios from this process's copy under the same version.
+QUERIES_HIT = 1
 
 
 @pytest.fixture(scope="module", params=[1, 4], ids=["35-proposals", "140-proposals"])
@@ -56,9 +56,6 @@ def test_query_count_is_the_same_at_any_size(client, django_assert_num_queries, 
     with django_assert_num_queries(QUERIES_MISS):
         response = client.get(URL)
     assert response.status_code == 200
-    # The first page set the CSRF cookie, which the whole-page key holds: the second load
-    # keeps the page for the session, the third is served whole.
-    assert client.get(URL).status_code == 200
     with django_assert_num_queries(QUERIES_HIT):
         assert client.get(URL).status_code == 200
 

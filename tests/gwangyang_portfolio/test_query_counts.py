@@ -21,22 +21,22 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 SIZES = [1, 10]  # × the report's 35 proposals
-# Budgets: user + the nav's unread-notification count (the session comes from the cache and
-# is written at most once a minute) + the footer's loaded sources, then the page's own reads.
+# Budgets: the user, read with the nav's unread-notification count and the pages' data
+# version (core.user_row; the session comes from the cache and is written at most once a
+# minute), the footer's loaded sources, then the page's own reads.
 # The list's form reads the department choices twice: "부서(주관·협조)" and "주관부서".
 # The list and 내 부서 read the portfolios once (the request's portfolio and the switcher).
-LIST_QUERIES = 10
+LIST_QUERIES = 9
 # The detail page's audit trail: its records, the supporting departments of all of them (one
 # query), then the names of the pillars and of the departments (lead or supporting) that its
 # changes mention (one query each). The rounds add two: the open round a head's "update"
 # link leads to, and a submission awaiting confirmation (the 확인 대기 panel). The body is
-# cached (core.pagecache): one more to check access before it is served, one less for the
-# unread count (read with the portfolio version).
-DETAIL_QUERIES = 20
+# cached (core.pagecache): one more to check access before it is served.
+DETAIL_QUERIES = 19
 # The rounds add one: the department's open rounds (their rows are prefetched when any).
 # Paged (dashboard/my_department.py): the counts per status, a page of proposals, the action
 # counts, a page of actions, the supported proposals.
-MY_DEPARTMENT_QUERIES = 11
+MY_DEPARTMENT_QUERIES = 10
 
 
 @pytest.fixture
@@ -134,10 +134,10 @@ def test_my_department_queries_do_not_grow(client, portfolio_of, scale, django_a
 # The meeting page: chair and portfolio, attending departments, reviews with their
 # proposals, actions with departments and proposals, amendments, carried-over actions and the
 # rounds' link. A hit (core.pagecache: the whole page, per session) reads the session and its
-# user, the version with the unread count, and the page's access check; the list and 내 부서
-# resolve the portfolio instead, from the list each process keeps per version: no query.
+# user with the version and the unread count (core.user_row), and the page's access check; the
+# list and 내 부서 resolve the portfolio instead, from the list each process keeps per version.
 MEETING_QUERIES = 14
-HIT_QUERIES = {"list": 3, "detail": 4, "meeting": 4, "my_department": 3}
+HIT_QUERIES = {"list": 1, "detail": 2, "meeting": 2, "my_department": 1}
 
 
 @pytest.mark.parametrize("scale", SIZES)
