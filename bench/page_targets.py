@@ -3,7 +3,8 @@
 Run with the bench's environment (DATABASE_URL of the scratch database) after `seed` and
 `load_demo`. Prints shell assignments, `eval`ed by pages.sh:
 - COOKIE_DEPUTY, COOKIE_HEAD (the head with the most proposals), COOKIE_ADMIN (a superuser
-  made here, for the admin changelist and the list beside it);
+  made here, for the admin changelist and the list beside it): each a browser's cookies after
+  signing in, the session and a CSRF secret;
 - URL_DETAIL (the proposal with the most status updates), URL_MEETING (the meeting with
   the most follow-ups), URL_ADMIN (the admin changelist of the same 25 rows as the list);
 - the mixed-load sessions in var/bench/mixed_sessions.txt: one line per signed-in user,
@@ -41,9 +42,15 @@ MIXED_USERS = 50
 
 
 def cookie_for(user) -> str:
+    """The cookies a browser holds after signing in: the session and a CSRF secret (the sign-in
+    form set one), so the pages' forms carry a token the browser can send back."""
     client = Client()
     client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.session.session_key}"
+    secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={client.session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={secret}"
+    )
 
 
 def main() -> None:
@@ -90,8 +97,8 @@ def main() -> None:
             .first()
             or detail.pk
         )
-        secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
-        cookie = f"{cookie_for(user)}; {settings.CSRF_COOKIE_NAME}={secret}"
+        cookie = cookie_for(user)
+        secret = cookie.rpartition("=")[2]
         role = "head" if user.role == Role.DEPARTMENT_HEAD else "reader"
         lines.append(f"{cookie}\t{secret}\t{proposal}\t{role}")
     out.write_text("\n".join(lines) + "\n")
