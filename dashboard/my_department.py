@@ -129,7 +129,12 @@ class MyDepartmentView(PermissionRequiredMixin, View):
     permission = staticmethod(can_view_my_department)
 
     def get(self, request):
-        key = pagecache.body_key(request, name="my-department", params=page_key_params(request))
+        key = pagecache.body_key(
+            request,
+            name="my-department",
+            params=page_key_params(request),
+            scope=pagecache.SCOPE_WITHOUT_REMARKS,  # remarks show on a proposal's page only
+        )
 
         def render_page():
             body = pagecache.render_body(

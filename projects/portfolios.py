@@ -55,7 +55,10 @@ def newest_portfolio() -> Portfolio | None:
 def _portfolios(request) -> list[Portfolio]:
     """Every portfolio, newest first: read once per data version in each process."""
     return pagecache.versioned(
-        request, "portfolios", lambda: list(Portfolio.objects.order_by(*NEWEST_FIRST))
+        request,
+        "portfolios",
+        lambda: list(Portfolio.objects.order_by(*NEWEST_FIRST)),
+        scope=pagecache.SCOPE_WITHOUT_REMARKS,
     )
 
 

@@ -21,7 +21,7 @@ from core import pagecache
 from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
-from core.pagecache import CachedBodyMixin
+from core.pagecache import SCOPE_WITHOUT_REMARKS, CachedBodyMixin
 
 from . import hooks, permissions
 from .filters import ProposalFilterSet
@@ -39,6 +39,7 @@ class ProposalListView(CachedBodyMixin, FilterView):
     template_name = "projects/proposal_list.html"
     body_template_name = "projects/_proposal_list_body.html"
     body_name = "proposal-list"
+    version_scope = SCOPE_WITHOUT_REMARKS  # remarks show on a proposal's own page only
     paginate_by = 25
 
     def body_key_params(self):
