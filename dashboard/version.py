@@ -63,6 +63,7 @@ APPS = ("projects", "reviews", "rounds")
 NOT_WATCHED = {
     "imports.importrun",
     "projects.proposalcode",
+    "projects.proposalremarksversion",  # written by the remarks trigger (projects.remarks)
     "reviews.calendarfeedtoken",
     "reviews.notification",
     "reviews.reminder",

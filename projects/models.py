@@ -447,6 +447,24 @@ class ProposalComment(models.Model):
         return f"{self.proposal.management_no} · {self.author}"
 
 
+class ProposalRemarksVersion(models.Model):
+    """A proposal's remarks version: moved by a trigger on every write to its remarks
+    (`projects.remarks`); never written by application code."""
+
+    # No foreign key: the row of a deleted proposal is harmless, and a remark deleted with its
+    # proposal must not fail on it.
+    proposal_id = models.BigIntegerField(_("사업"), primary_key=True)
+    txid = models.BigIntegerField(_("마지막 변경 트랜잭션"), default=0)
+    bumps = models.BigIntegerField(_("변경 횟수"), default=0)
+
+    class Meta:
+        verbose_name = _("사업 의견 버전")
+        verbose_name_plural = _("사업 의견 버전")
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.txid}.{self.bumps}"
+
+
 class ProposalCode(models.Model):
     """A code a proposal was known by before it adopted another (e.g. a report's code).
 

@@ -23,7 +23,7 @@ from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
 from core.pagecache import SCOPE_WITHOUT_REMARKS, CachedBodyMixin
 
-from . import hooks, permissions
+from . import hooks, permissions, remarks
 from .filters import ProposalFilterSet
 from .forms import ProposalCommentForm, ProposalStatusUpdateForm, proposal_stored_values
 from .history import changes_since, proposal_audit
@@ -60,17 +60,23 @@ class ProposalDetailView(CachedBodyMixin, DetailView):
     template_name = "projects/proposal_detail.html"
     body_template_name = "projects/_proposal_detail_body.html"
     body_name = "proposal-detail"
+    # Keyed on the data version and this proposal's own remarks version (projects.remarks):
+    # a remark rebuilds this page only.
+    version_scope = SCOPE_WITHOUT_REMARKS
 
     def check_access(self):
         proposal = get_object_or_404(
-            Proposal.objects.only("pk", "title", "portfolio_id", "lead_department_id"),
+            Proposal.objects.only("pk", "title", "portfolio_id", "lead_department_id").annotate(
+                remarks_version=remarks.version_subquery()
+            ),
             pk=self.kwargs["pk"],
         )
         ensure_permitted(self.request, permissions.can_view_proposal, proposal)
+        self.remarks_version = proposal.remarks_version
         return proposal
 
     def body_key_params(self):
-        return [("@pk", str(self.kwargs["pk"]))]
+        return [("@pk", str(self.kwargs["pk"])), ("@remarks", str(self.remarks_version))]
 
     def get_queryset(self):
         return Proposal.objects.with_list_relations().prefetch_related(

@@ -113,3 +113,39 @@ def test_a_status_update_still_rebuilds_the_list(client, listed, head):
     response = _get(client, LIST)
     assert response.context is not None
     assert response.content.decode().count("보류") == before + 1
+
+
+def test_a_remark_rebuilds_its_proposals_page_and_no_other(client, listed, head):
+    other = ProposalFactory(portfolio=listed.portfolio, lead_department=head.department)
+    client.force_login(head)
+    for proposal in (listed, other):
+        _get(client, proposal.get_absolute_url())
+    proposal_comment_add(proposal=listed, user=head, body="현장 확인 필요")
+    assert _get(client, other.get_absolute_url()).context is None  # still served whole
+    page = _get(client, listed.get_absolute_url())
+    assert page.context is not None
+    assert "현장 확인 필요" in page.content.decode()
+
+
+def test_a_remark_deleted_in_raw_sql_goes_at_once(client, listed, head):
+    proposal_comment_add(proposal=listed, user=head, body="지울 의견")
+    client.force_login(head)
+    assert "지울 의견" in _get(client, listed.get_absolute_url()).content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM projects_proposalcomment WHERE proposal_id = %s", [listed.pk])
+    assert "지울 의견" not in _get(client, listed.get_absolute_url()).content.decode()
+
+
+def test_a_remark_moved_to_another_proposal_shows_on_both_pages(client, listed, head):
+    other = ProposalFactory(portfolio=listed.portfolio, lead_department=head.department)
+    proposal_comment_add(proposal=listed, user=head, body="옮길 의견")
+    client.force_login(head)
+    for proposal in (listed, other):
+        _get(client, proposal.get_absolute_url())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE projects_proposalcomment SET proposal_id = %s WHERE proposal_id = %s",
+            [other.pk, listed.pk],
+        )
+    assert "옮길 의견" not in _get(client, listed.get_absolute_url()).content.decode()
+    assert "옮길 의견" in _get(client, other.get_absolute_url()).content.decode()
