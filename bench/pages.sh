@@ -11,7 +11,7 @@
 # (수소); the list beside the Django admin changelist of the same 25 rows (one superuser for
 # both); a proposal's detail (the one with the most updates); 내 부서 of the head with the most
 # proposals; the meeting with the most follow-ups. Then a mixed load of 50 signed-in users
-# (browse + 1 save in 20): back to back (bench/wrk_mixed.lua, -c50) and as people who read
+# (browse + 1 comment in 20): back to back (bench/wrk_mixed.lua, -c50) and as people who read
 # each page 1-3 s (bench/users.py), each for MIXED_DURATION; then status updates
 # through the form, in-process (bench/status_updates.py). healthz is measured before and after
 # the pages; the ratio uses their mean.
@@ -124,12 +124,12 @@ for scale in $SCALES; do
   mixed=$(BENCH_SESSIONS="$MIXED_SESSIONS" wrk -t"$THREADS" -c50 -d"${MIXED_DURATION}s" \
     -s bench/wrk_mixed.lua "$BASE/" | grep '^RESULT')
   echo "   mixed load: $mixed"
-  echo "| $scale | mixed load: 50 users back to back, 1 save in 20 (${MIXED_DURATION}s) | $(field "$mixed" rps) | $(ratio "$(field "$mixed" rps)" "$health") | $(field "$mixed" p50_ms) | $(field "$mixed" p95_ms) | $(field "$mixed" p99_ms) | | $(field "$mixed" errors) |" >>"$OUT.tmp"
+  echo "| $scale | mixed load: 50 users back to back, 1 comment in 20 (${MIXED_DURATION}s) | $(field "$mixed" rps) | $(ratio "$(field "$mixed" rps)" "$health") | $(field "$mixed" p50_ms) | $(field "$mixed" p95_ms) | $(field "$mixed" p99_ms) | | $(field "$mixed" errors) |" >>"$OUT.tmp"
   # The same 50 people reading each page 1-3 s before the next, connecting only to ask.
   people=$("$PY" bench/users.py --base "$BASE" --sessions "$MIXED_SESSIONS" --users 50 \
     --duration "$MIXED_DURATION" --think 1 3)
   echo "   50 people, think 1-3 s: $people"
-  echo "| $scale | mixed load: 50 people, think 1-3 s, 1 save in 20 (${MIXED_DURATION}s, bench/users.py) | $(field "$people" rps) | $(ratio "$(field "$people" rps)" "$health") | $(field "$people" p50_ms) | $(field "$people" p95_ms) | $(field "$people" p99_ms) | | $(field "$people" errors) |" >>"$OUT.tmp"
+  echo "| $scale | mixed load: 50 people, think 1-3 s, 1 comment in 20 (${MIXED_DURATION}s, bench/users.py) | $(field "$people" rps) | $(ratio "$(field "$people" rps)" "$health") | $(field "$people" p50_ms) | $(field "$people" p95_ms) | $(field "$people" p99_ms) | | $(field "$people" errors) |" >>"$OUT.tmp"
   stop_server
   writes=$("$PY" bench/status_updates.py --count 300)
   echo "   status updates: $writes"

@@ -1,9 +1,10 @@
 -- wrk script: a mixed load of signed-in users. Each connection is one user at a time: every
 -- request picks one of the sessions in $BENCH_SESSIONS ("cookie<TAB>csrf secret<TAB>proposal
 -- id<TAB>role" per line) and, 1 time in $BENCH_SAVE_EVERY (default 20) when it is a head,
--- saves a comment on a proposal the department leads (a write that moves the portfolio
--- version, so every cached page is rebuilt); otherwise it opens one of the pages (heads also
--- their 내 부서). The connections send back to back. The result line comes from
+-- saves a comment on a proposal the department leads (a remark: it moves that proposal's
+-- remarks version, so that proposal's page is rebuilt, and no other; a status update, which
+-- rebuilds every page, is measured on its own); otherwise it opens one of the pages (heads
+-- also their 내 부서). The connections send back to back. The result line comes from
 -- bench/wrk_report.lua.
 dofile("bench/wrk_report.lua")
 local sessions = {}
