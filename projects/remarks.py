@@ -13,10 +13,9 @@ reads. `projects/migrations/0011` installs the trigger.
 from __future__ import annotations
 
 from django.db import connection as default_connection
-from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db import connections, router
 
-from .models import ProposalComment, ProposalRemarksVersion
+from .models import Proposal, ProposalComment, ProposalRemarksVersion
 
 FUNCTION = "gp_remarks_version_bump"
 TRIGGER = "gp_remarks_version"
@@ -44,18 +43,33 @@ def _sqlite_upsert(table: str, row: str) -> str:
     )
 
 
-def version_subquery() -> Subquery:
-    """The remarks version of the proposal a queryset reads ("txid.bumps"; NULL before its
-    first remark), to annotate the query that reads the proposal anyway."""
-    text = CharField()
-    return Subquery(
-        ProposalRemarksVersion.objects.filter(proposal_id=OuterRef("pk"))
-        .annotate(
-            stamp=Concat(Cast("txid", text), Value("."), Cast("bumps", text), output_field=text)
-        )
-        .values("stamp")[:1],
-        output_field=text,
+PAGE_FIELDS = ("id", "title", "portfolio_id", "lead_department_id")
+
+
+def proposal_for_page(pk: int):
+    """Return `(proposal, remarks version)` for a proposal's page, or None: the fields its
+    access check and title need (a deferred instance, as `.only()` gives) and its remarks
+    version ("txid.bumps", "" before its first remark), in one query compiled once."""
+    proposals = _connection()
+    proposal_table = proposals.ops.quote_name(Proposal._meta.db_table)
+    versions, _remarks = _tables(proposals)
+    columns = ", ".join(f"p.{proposals.ops.quote_name(name)}" for name in PAGE_FIELDS)
+    sql = (
+        f"SELECT {columns}, r.txid, r.bumps FROM {proposal_table} AS p"  # noqa: S608  (model names)
+        f" LEFT JOIN {versions} AS r ON r.proposal_id = p.id WHERE p.id = %s"
     )
+    with proposals.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    proposal = Proposal.from_db(proposals.alias, PAGE_FIELDS, row[: len(PAGE_FIELDS)])
+    txid, bumps = row[len(PAGE_FIELDS) :]
+    return proposal, ("" if txid is None else f"{txid}.{bumps}")
+
+
+def _connection():
+    return connections[router.db_for_read(Proposal)]
 
 
 def install(connection=default_connection) -> None:

@@ -65,14 +65,11 @@ class ProposalDetailView(CachedBodyMixin, DetailView):
     version_scope = SCOPE_WITHOUT_REMARKS
 
     def check_access(self):
-        proposal = get_object_or_404(
-            Proposal.objects.only("pk", "title", "portfolio_id", "lead_department_id").annotate(
-                remarks_version=remarks.version_subquery()
-            ),
-            pk=self.kwargs["pk"],
-        )
+        found = remarks.proposal_for_page(self.kwargs["pk"])
+        if found is None:
+            raise Http404
+        proposal, self.remarks_version = found
         ensure_permitted(self.request, permissions.can_view_proposal, proposal)
-        self.remarks_version = proposal.remarks_version
         return proposal
 
     def body_key_params(self):
