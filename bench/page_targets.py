@@ -90,10 +90,14 @@ def main() -> None:
     out = ROOT / "var" / "bench" / "mixed_sessions.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     lines = []
+    sessions_of: dict[int, int] = {}
     for user in users:
+        # Each session its own proposal of the department, so no two people edit the same one.
+        nth = sessions_of[user.pk] = sessions_of.get(user.pk, -1) + 1
         proposal = (
             Proposal.objects.filter(portfolio=portfolio, lead_department=user.department_id)
-            .values_list("pk", flat=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[nth : nth + 1]
             .first()
             or detail.pk
         )

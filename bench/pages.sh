@@ -130,6 +130,12 @@ for scale in $SCALES; do
     --duration "$MIXED_DURATION" --think 1 3)
   echo "   50 people, think 1-3 s: $people"
   echo "| $scale | mixed load: 50 people, think 1-3 s, 1 comment in 20 (${MIXED_DURATION}s, bench/users.py) | $(field "$people" rps) | $(ratio "$(field "$people" rps)" "$health") | $(field "$people" p50_ms) | $(field "$people" p95_ms) | $(field "$people" p99_ms) | | $(field "$people" errors) |" >>"$OUT.tmp"
+  # The same people, whose saves are status updates instead of comments: each update moves the
+  # data version, so every page is rebuilt after it.
+  updates=$("$PY" bench/users.py --base "$BASE" --sessions "$MIXED_SESSIONS" --users 50 \
+    --duration "$MIXED_DURATION" --think 1 3 --save-every 20 --status-every 20)
+  echo "   50 people, status updates: $updates"
+  echo "| $scale | mixed load: 50 people, think 1-3 s, 1 status update (form + save) in 20 (${MIXED_DURATION}s, bench/users.py) | $(field "$updates" rps) | $(ratio "$(field "$updates" rps)" "$health") | $(field "$updates" p50_ms) | $(field "$updates" p95_ms) | $(field "$updates" p99_ms) | | $(field "$updates" errors) |" >>"$OUT.tmp"
   stop_server
   writes=$("$PY" bench/status_updates.py --count 300)
   echo "   status updates: $writes"

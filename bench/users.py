@@ -7,8 +7,11 @@ Each simulated user reads a page for a random think time (uniform between the tw
 bounds, in seconds), then opens the next one, like a person would: one of the pages of
 bench/wrk_mixed.lua (the lists, the dashboard, the meetings, a proposal of their department,
 and for heads 내 부서), and 1 time in --save-every, if they are a head, saves a comment on a
-proposal their department leads. Like a browser, a user connects when they have something to
-ask (wrk's think time holds an idle connection open instead, which a sync worker waits on).
+proposal their department leads; with --status-every N, 1 time in N a head instead updates that
+proposal's status as a person does: opens the form, then saves it with the version the form
+carried (each session has a proposal of its own, so no two people edit the same one). Like a
+browser, a user connects when they have something to ask (wrk's think time holds an idle
+connection open instead, which a sync worker waits on).
 Sessions come from bench/page_targets.py ("cookie<TAB>csrf secret<TAB>proposal id<TAB>role").
 
 Prints one line in wrk_report.lua's format: rps, p50/p95/p99 latency in ms, requests, errors
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import statistics
 import time
 from pathlib import Path
@@ -36,8 +40,13 @@ PAGES = [
 ]
 
 
-async def fetch(host: str, port: int, method: str, path: str, cookie: str, body: str = ""):
-    """One request on its own connection; return the status code."""
+VERSION_FIELD = re.compile(rb'name="version" value="(\d+)"')
+
+
+async def fetch(
+    host: str, port: int, method: str, path: str, cookie: str, body: str = "", *, want_body=False
+):
+    """One request on its own connection; return the status code (and the body if asked)."""
     reader, writer = await asyncio.open_connection(host, port)
     try:
         head = [
@@ -54,8 +63,9 @@ async def fetch(host: str, port: int, method: str, path: str, cookie: str, body:
         writer.write(("\r\n".join(head) + "\r\n\r\n" + body).encode())
         await writer.drain()
         status_line = await reader.readline()
-        await reader.read()  # the server closes after the response
-        return int(status_line.split()[1])
+        rest = await reader.read()  # the server closes after the response
+        status = int(status_line.split()[1])
+        return (status, rest) if want_body else status
     finally:
         writer.close()
 
@@ -67,20 +77,48 @@ async def user(session, args, host, port, deadline, results, n):
         if time.monotonic() >= deadline:
             return
         n[0] += 1
+        head = session["role"] == "head"
+        if head and args.status_every and n[0] % args.status_every == 0:
+            await update_status(session, host, port, results, n[0])
+            continue
         method, path, body = "GET", rng.choice(PAGES), ""
-        if session["role"] == "head" and n[0] % args.save_every == 0:
+        if head and n[0] % args.save_every == 0:
             method, path = "POST", f"/proposals/{session['proposal']}/comments/"
             body = f"csrfmiddlewaretoken={session['secret']}&body=bench+comment+{n[0]}"
         elif path == "DETAIL":
             path = f"/proposals/{session['proposal']}/"
         elif path == "MINE":
-            path = "/proposals/my-department/" if session["role"] == "head" else "/proposals/"
-        started = time.perf_counter()
-        try:
-            status = await fetch(host, port, method, path, session["cookie"], body)
-        except OSError:
-            status = 0
-        results.append((time.perf_counter() - started, status))
+            path = "/proposals/my-department/" if head else "/proposals/"
+        await timed(results, fetch(host, port, method, path, session["cookie"], body))
+
+
+async def timed(results, request):
+    """Await one request, record its time and status; return its answer."""
+    started = time.perf_counter()
+    try:
+        answer = await request
+    except OSError:
+        answer = 0
+    status = answer[0] if isinstance(answer, tuple) else answer
+    results.append((time.perf_counter() - started, status))
+    return answer
+
+
+async def update_status(session, host, port, results, i):
+    """Open the status form, then save it (two requests, both recorded)."""
+    path = f"/proposals/{session['proposal']}/status/"
+    answer = await timed(results, fetch(host, port, "GET", path, session["cookie"], want_body=True))
+    if not isinstance(answer, tuple) or answer[0] != 200:
+        return
+    found = VERSION_FIELD.search(answer[1])
+    if found is None:
+        results.append((0.0, 599))  # the form carried no version: count it as an error
+        return
+    body = (
+        f"csrfmiddlewaretoken={session['secret']}&status=on_track&confidence=3"
+        f"&progress={10 + i % 80}&what_changed=bench+update+{i}&version={found[1].decode()}"
+    )
+    await timed(results, fetch(host, port, "POST", path, session["cookie"], body))
 
 
 async def main() -> None:
@@ -91,6 +129,7 @@ async def main() -> None:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0))
     parser.add_argument("--save-every", type=int, default=20)
+    parser.add_argument("--status-every", type=int, default=0)
     args = parser.parse_args()
     url = urlsplit(args.base)
     sessions = []
