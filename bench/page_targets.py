@@ -92,15 +92,15 @@ def main() -> None:
     lines = []
     sessions_of: dict[int, int] = {}
     for user in users:
-        # Each session its own proposal of the department, so no two people edit the same one.
-        nth = sessions_of[user.pk] = sessions_of.get(user.pk, -1) + 1
-        proposal = (
+        # Sessions of one head take the department's proposals in turn, so that people edit
+        # the same proposal only where the department has fewer proposals than sessions.
+        led = list(
             Proposal.objects.filter(portfolio=portfolio, lead_department=user.department_id)
             .order_by("pk")
-            .values_list("pk", flat=True)[nth : nth + 1]
-            .first()
-            or detail.pk
+            .values_list("pk", flat=True)
         )
+        nth = sessions_of[user.pk] = sessions_of.get(user.pk, -1) + 1
+        proposal = led[nth % len(led)] if led else detail.pk
         cookie = cookie_for(user)
         secret = cookie.rpartition("=")[2]
         role = "head" if user.role == Role.DEPARTMENT_HEAD else "reader"
