@@ -7,9 +7,6 @@ request shape, then served from the cache until any of them moves:
   (`register_version_provider`; the dashboard registers the portfolio version its database
   triggers move on every write to the portfolio's tables, whatever makes the write). Without a
   provider nothing is cached, so an app that runs alone renders every page fresh;
-  A provider may name versions of narrower **scopes**: `SCOPE_WITHOUT_REMARKS` moves on
-  every write but one to the remarks on a proposal, which only that proposal's page shows;
-  a page that shows none keys on it (`scope=`) and stays cached while people comment;
 - the **audience** is what the permission rules read from a user, from a provider registered
   the same way (accounts registers `accounts.permissions.audience_key`): two users with the
   same audience see the same edit links and forms; without one, each user is their own;
@@ -58,19 +55,13 @@ CSRF_PLACEHOLDER = "gp-csrf-placeholder-0000000000000000000000000000000000000000
 
 _TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
-# Data version scopes (see the module's docstring): a page keys on the narrowest one that
-# still covers everything it shows.
-SCOPE_ALL = "all"
-SCOPE_WITHOUT_REMARKS = "without-remarks"
-
 _version_provider: Callable | None = None
 _audience_provider: Callable | None = None
 _page_state_provider: Callable | None = None
 
 
 def register_version_provider(provider: Callable) -> None:
-    """Register `provider(request) -> str | dict[str, str]`: the version of the data every
-    cached body reads, or the version of each scope (SCOPE_ALL at least)."""
+    """Register `provider(request) -> str`: the version of the data every cached body reads."""
     global _version_provider
     _version_provider = provider
 
@@ -132,14 +123,14 @@ def _keep_locally(key: str, stored) -> None:
         _local.set(key, stored, remaining)
 
 
-def versioned(request, name: str, build: Callable, *, scope: str = SCOPE_ALL):
-    """Return `build()`'s value, kept in this process while the data version of `scope` holds
-    (at most TIMEOUT seconds): for small, often-read data the version covers, e.g. the
-    portfolios. Each call returns its own copy. Without a version provider, builds every time."""
-    version = data_version(request, scope)
+def versioned(request, name: str, build: Callable):
+    """Return `build()`'s value, kept in this process while the data version holds (at most
+    TIMEOUT seconds): for small, often-read data the version covers, e.g. the portfolios.
+    Each call returns its own copy. Without a version provider, builds every time."""
+    version = data_version(request)
     if version is None:
         return build()
-    raw = f"{name}\n{scope}\n{version}"
+    raw = f"{name}\n{version}"
     key = "versioned:" + hashlib.sha256(raw.encode()).hexdigest()
     value = _local.get(key)
     if value is None:
@@ -160,18 +151,13 @@ def audience(user) -> str:
     return f"user:{user.pk}" if user.is_authenticated else "anonymous"
 
 
-def data_version(request, scope: str = SCOPE_ALL) -> str | None:
-    """Return the registered data version of `scope` for this request (read once per
-    request); a provider that names no such scope answers with its full version."""
+def data_version(request) -> str | None:
+    """Return the registered data version for this request (read once per request)."""
     if _version_provider is None:
         return None
     if not hasattr(request, "_gp_data_version"):
-        versions = _version_provider(request)
-        if not isinstance(versions, dict):
-            versions = {SCOPE_ALL: versions}
-        request._gp_data_version = versions
-    versions = request._gp_data_version
-    return versions.get(scope, versions[SCOPE_ALL])
+        request._gp_data_version = _version_provider(request)
+    return request._gp_data_version
 
 
 def body_key(
@@ -180,21 +166,18 @@ def body_key(
     name: str,
     params: Iterable[tuple[str, str]] = (),
     per_audience: bool = True,
-    scope: str = SCOPE_ALL,
 ) -> str:
     """Return the cache key of a body, or "" when no version provider is registered.
 
     `per_audience=False` shares the body between all readers: only for a body that shows no
-    link, form or figure that depends on who reads it. `scope` names the data version the
-    body follows (SCOPE_ALL unless the page shows none of what the narrower scope leaves out).
+    link, form or figure that depends on who reads it.
     """
-    version = data_version(request, scope)
+    version = data_version(request)
     if version is None:
         return ""
     raw = "\n".join(
         [
             name,
-            scope,
             version,
             audience(request.user) if per_audience else "*",
             translation.get_language() or "",
@@ -285,7 +268,6 @@ class CachedBodyMixin:
 
     body_name = ""
     body_template_name = ""
-    version_scope = SCOPE_ALL  # SCOPE_WITHOUT_REMARKS for a page that shows no remarks
 
     def check_access(self):
         """Raise PermissionDenied/Http404 before anything is served; return the page's object
@@ -301,7 +283,6 @@ class CachedBodyMixin:
             request,
             name=self.body_name,
             params=self.body_key_params(),
-            scope=self.version_scope,
         )
 
         def build_context():

@@ -12,8 +12,8 @@ from . import version
 VERSION = "gp_portfolio_version"  # core.user_row: read with the signed-in user's row
 
 
-def portfolio_version(request=None) -> dict[str, str]:
-    """Return the portfolio versions of core.pagecache's scopes (`version.scopes`).
+def portfolio_version(request=None) -> str:
+    """Return the portfolio version string.
 
     A signed-in user's row was read with it (core.user_row): no query. Otherwise one query at
     any portfolio size, which, given a signed-in request, also counts the reader's unread
@@ -25,8 +25,8 @@ def portfolio_version(request=None) -> dict[str, str]:
     if signed_in:
         value = user_row.value(user, VERSION)
         if value is not user_row.MISSING:
-            return version.scopes(value)
+            return str(value)
     value, unread = version.read(unread_for_user_id=user.pk if signed_in else None)
     if signed_in:
         request._unread_notification_count = unread
-    return version.scopes(value)
+    return value

@@ -20,10 +20,6 @@ class PortfolioVersion(models.Model):
     txid = models.BigIntegerField(_("마지막 변경 트랜잭션"), default=0)
     bumps = models.BigIntegerField(_("변경 횟수"), default=0)
     bumped_at = models.DateTimeField(_("마지막 변경 시각"), null=True)
-    # The data version: moved by every write but those to the remarks on proposals (only a
-    # proposal's own page shows them; core.pagecache.SCOPE_WITHOUT_REMARKS).
-    data_txid = models.BigIntegerField(_("마지막 자료 변경 트랜잭션"), default=0)
-    data_bumps = models.BigIntegerField(_("자료 변경 횟수"), default=0)
 
     class Meta:
         db_table = "reviews_portfolioversion"

@@ -133,7 +133,6 @@ class MyDepartmentView(PermissionRequiredMixin, View):
             request,
             name="my-department",
             params=page_key_params(request),
-            scope=pagecache.SCOPE_WITHOUT_REMARKS,  # remarks show on a proposal's page only
         )
 
         def render_page():

@@ -63,7 +63,11 @@ APPS = ("projects", "reviews", "rounds")
 NOT_WATCHED = {
     "imports.importrun",
     "projects.proposalcode",
-    "projects.proposalremarksversion",  # written by the remarks trigger (projects.remarks)
+    # Remarks show on their proposal's page only, which keys on that proposal's own remarks
+    # version (projects.remarks, moved by a trigger of its own): a remark rebuilds that page
+    # and leaves every other cached page alone.
+    "projects.proposalcomment",
+    "projects.proposalremarksversion",
     "reviews.calendarfeedtoken",
     "reviews.notification",
     "reviews.reminder",
@@ -72,45 +76,18 @@ NOT_WATCHED = {
 
 logger = logging.getLogger(__name__)
 
-# Tables only a proposal's own page shows (the remarks on it): a write to them moves the full
-# version, which that page is keyed on, and leaves the data version of every other page alone.
-REMARK_TABLES = frozenset({"projects_proposalcomment"})
-DATA_COLUMN = "data_bumps"  # present from migration 0007 on
-
-# Names below come from this module, never from input. PostgreSQL: a transaction that wrote
-# a data table (not a remark table) says so in a transaction-local setting, read at commit.
-_PG_WROTE_DATA = (
-    "current_setting('gp.portfolio_data', true) IS NOT DISTINCT FROM txid_current()::text"
-)
-
-
-def _pg_bump(*, data_columns: bool, wrote_data: str = _PG_WROTE_DATA) -> str:
-    if not data_columns:  # the schema before migration 0007
-        return f"""
+# Names below come from this module, never from input.
+_PG_BUMP = f"""
     INSERT INTO {TABLE} AS v (id, txid, bumps, bumped_at)
     VALUES (1, txid_current(), 1, clock_timestamp())
     ON CONFLICT (id) DO UPDATE
        SET txid = EXCLUDED.txid, bumps = v.bumps + 1, bumped_at = EXCLUDED.bumped_at
 """  # noqa: S608
-    return f"""
-    INSERT INTO {TABLE} AS v (id, txid, bumps, bumped_at, data_txid, data_bumps)
-    VALUES (1, txid_current(), 1, clock_timestamp(), txid_current(), 1)
-    ON CONFLICT (id) DO UPDATE
-       SET txid = EXCLUDED.txid, bumps = v.bumps + 1, bumped_at = EXCLUDED.bumped_at,
-           data_txid = CASE WHEN {wrote_data} THEN EXCLUDED.txid ELSE v.data_txid END,
-           data_bumps = v.data_bumps + CASE WHEN {wrote_data} THEN 1 ELSE 0 END
-"""  # noqa: S608
-
-
-def _pg_functions(*, data_columns: bool) -> tuple[str, str]:
-    return (
-        f"""
+_PG_FUNCTIONS = (
+    f"""
 CREATE OR REPLACE FUNCTION {MARK_FUNCTION}() RETURNS trigger LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
 BEGIN
-    IF TG_NARGS = 0 OR TG_ARGV[0] = 'data' THEN
-        PERFORM set_config('gp.portfolio_data', txid_current()::text, true);
-    END IF;
     IF current_setting('gp.portfolio_marked', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM set_config('gp.portfolio_marked', txid_current()::text, true);
         INSERT INTO {MARK_TABLE} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
@@ -118,45 +95,23 @@ BEGIN
     RETURN NULL;
 END
 $$""",  # noqa: S608
-        f"""
+    f"""
 CREATE OR REPLACE FUNCTION {BUMP_FUNCTION}() RETURNS trigger LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
 BEGIN
-    {_pg_bump(data_columns=data_columns)};
+    {_PG_BUMP};
     DELETE FROM {MARK_TABLE} WHERE txid = NEW.txid;
     PERFORM set_config('gp.portfolio_marked', '', true);
-    PERFORM set_config('gp.portfolio_data', '', true);
     RETURN NULL;
 END
 $$""",  # noqa: S608
-    )
-
-
-def _sqlite_bump(*, data_columns: bool, data: bool = True) -> str:
-    """SQLite has no transaction ids: a random number tells data versions apart."""
-    if not data_columns:
-        return (
-            f"INSERT INTO {TABLE} (id, txid, bumps, bumped_at) "  # noqa: S608
-            "VALUES (1, 0, 1, strftime('%Y-%m-%d %H:%M:%f', 'now')) "
-            "ON CONFLICT (id) DO UPDATE SET bumps = bumps + 1, bumped_at = excluded.bumped_at"
-        )
-    data_set = ", data_txid = abs(random()), data_bumps = data_bumps + 1" if data else ""
-    return (
-        f"INSERT INTO {TABLE} (id, txid, bumps, bumped_at, data_txid, data_bumps) "  # noqa: S608
-        "VALUES (1, 0, 1, strftime('%Y-%m-%d %H:%M:%f', 'now'), abs(random()), 1) "
-        f"ON CONFLICT (id) DO UPDATE SET bumps = bumps + 1, bumped_at = excluded.bumped_at"
-        f"{data_set}"
-    )
-
-
+)
+_SQLITE_BUMP = (
+    f"INSERT INTO {TABLE} (id, txid, bumps, bumped_at) "  # noqa: S608
+    "VALUES (1, 0, 1, strftime('%Y-%m-%d %H:%M:%f', 'now')) "
+    "ON CONFLICT (id) DO UPDATE SET bumps = bumps + 1, bumped_at = excluded.bumped_at"
+)
 _SQLITE_EVENTS = ("INSERT", "UPDATE", "DELETE")
-
-
-def has_data_columns(connection=default_connection) -> bool:
-    """Whether the version row has its data columns (migration 0007 applied)."""
-    with connection.cursor() as cursor:
-        columns = connection.introspection.get_table_description(cursor, TABLE)
-    return any(column.name == DATA_COLUMN for column in columns)
 
 
 def watched_tables() -> list[str]:
@@ -192,19 +147,12 @@ def installed_tables(connection=default_connection) -> list[str]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def install(
-    connection=default_connection,
-    *,
-    tables: Iterable[str] | None = None,
-    data_columns: bool | None = None,
-) -> None:
+def install(connection=default_connection, *, tables: Iterable[str] | None = None) -> None:
     """Make exactly `tables` (default: `watched_tables()`) carry the triggers, then bump.
 
-    Idempotent: every named table gets its trigger anew (a remark table's moves the full
-    version only), tables not named lose theirs; a named table that does not exist is
-    skipped. `data_columns` says which version row the functions write (default: the one the
-    database has; a migration that removes the columns passes False). Called by this app's
-    migrations (and by tests that repair a dropped trigger).
+    Idempotent: tables that lack a trigger get one, tables not named lose theirs; a named
+    table that does not exist is skipped. Called by this app's migrations (and by tests that
+    repair a dropped trigger).
     """
     if connection.vendor not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"no portfolio version triggers for {connection.vendor}")
@@ -215,13 +163,11 @@ def install(
             raise RuntimeError(f"the portfolio version tables are missing: {sorted(needed)}")
         wanted = set(watched_tables() if tables is None else tables) & existing
         present = set(installed_tables(connection))
-        if data_columns is None:
-            data_columns = has_data_columns(connection)
         if connection.vendor == "postgresql":
-            _install_postgresql(connection, wanted, present, data_columns=data_columns)
+            _install_postgresql(connection, wanted, present)
         else:
-            _install_sqlite(connection, wanted, present, data_columns=data_columns)
-        bump(connection, data_columns=data_columns)
+            _install_sqlite(connection, wanted, present)
+        bump(connection)
 
 
 def uninstall(connection=default_connection) -> None:
@@ -230,12 +176,12 @@ def uninstall(connection=default_connection) -> None:
     with transaction.atomic(using=connection.alias):
         present = set(installed_tables(connection))
         if connection.vendor == "postgresql":
-            _install_postgresql(connection, set(), present, data_columns=False)
+            _install_postgresql(connection, set(), present)
         else:
-            _install_sqlite(connection, set(), present, data_columns=False)
+            _install_sqlite(connection, set(), present)
 
 
-def _install_postgresql(connection, wanted: set[str], present: set[str], *, data_columns) -> None:
+def _install_postgresql(connection, wanted: set[str], present: set[str]) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in sorted(present - wanted):
@@ -244,24 +190,22 @@ def _install_postgresql(connection, wanted: set[str], present: set[str], *, data
             cursor.execute(f"DROP FUNCTION IF EXISTS {MARK_FUNCTION}() CASCADE")
             cursor.execute(f"DROP FUNCTION IF EXISTS {BUMP_FUNCTION}() CASCADE")
             return
-        for sql in _pg_functions(data_columns=data_columns):
+        for sql in _PG_FUNCTIONS:
             cursor.execute(sql)
         cursor.execute(f"DROP TRIGGER IF EXISTS {BUMP_TRIGGER} ON {MARK_TABLE}")
         cursor.execute(
             f"CREATE CONSTRAINT TRIGGER {BUMP_TRIGGER} AFTER INSERT ON {MARK_TABLE}"
             f" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {BUMP_FUNCTION}()"
         )
-        for table in sorted(wanted):
-            kind = "remark" if table in REMARK_TABLES else "data"
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}")
+        for table in sorted(wanted - present):
             cursor.execute(
                 f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
                 f" ON {quote(table)} DEFERRABLE INITIALLY DEFERRED"
-                f" FOR EACH ROW EXECUTE FUNCTION {MARK_FUNCTION}('{kind}')"
+                f" FOR EACH ROW EXECUTE FUNCTION {MARK_FUNCTION}()"
             )
 
 
-def _install_sqlite(connection, wanted: set[str], present: set[str], *, data_columns) -> None:
+def _install_sqlite(connection, wanted: set[str], present: set[str]) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in sorted(present | wanted):
@@ -269,24 +213,16 @@ def _install_sqlite(connection, wanted: set[str], present: set[str], *, data_col
                 name = quote(f"{TRIGGER}_{table}_{event.lower()}")
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 if table in wanted:
-                    bump_sql = _sqlite_bump(
-                        data_columns=data_columns, data=table not in REMARK_TABLES
-                    )
                     cursor.execute(
                         f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)}"
-                        f" BEGIN {bump_sql}; END"
+                        f" BEGIN {_SQLITE_BUMP}; END"
                     )
 
 
-def bump(connection=default_connection, *, data_columns: bool | None = None) -> None:
-    """Move both versions now (after a migration, which may change what the pages show)."""
-    if data_columns is None:
-        data_columns = has_data_columns(connection)
+def bump(connection=default_connection) -> None:
+    """Move the version now (after a migration, which may change what the dashboard shows)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_pg_bump(data_columns=data_columns, wrote_data="true"))
-        else:
-            cursor.execute(_sqlite_bump(data_columns=data_columns))
+        cursor.execute(_PG_BUMP if connection.vendor == "postgresql" else _SQLITE_BUMP)
 
 
 def bump_after_migrate(sender, using, **kwargs) -> None:
@@ -322,14 +258,13 @@ def mark_write(connection=default_connection) -> None:
     commit on PostgreSQL (the same mark, so the same lock order), at once on SQLite."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config('gp.portfolio_data', txid_current()::text, true)")
             cursor.execute("SELECT set_config('gp.portfolio_marked', txid_current()::text, true)")
             cursor.execute(
                 f"INSERT INTO {MARK_TABLE} (txid) VALUES (txid_current())"  # noqa: S608  (constant)
                 " ON CONFLICT DO NOTHING"
             )
         else:
-            cursor.execute(_sqlite_bump(data_columns=True))
+            cursor.execute(_SQLITE_BUMP)
 
 
 def bump_on_user_change(sender, instance, created, update_fields=None, using=None, **kwargs):
@@ -342,29 +277,13 @@ def bump_on_user_change(sender, instance, created, update_fields=None, using=Non
 
 
 def version_sql(connection=default_connection) -> str:
-    """Both versions as one SQL text value, "txid.bumps.bumped_at|data_txid.data_bumps" (NULL
-    without the row): read by `read()` and, with every signed-in user's row, through
-    `core.user_row`. `scopes()` splits it."""
+    """The version as one SQL text value ("txid.bumps.bumped_at", NULL without the row): read
+    by `read()` and, with every signed-in user's row, through `core.user_row`."""
     if connection.vendor == "postgresql":
-        parts = (
-            "v.txid::text || '.' || v.bumps::text || '.' || coalesce(v.bumped_at::text, '')"
-            " || '|' || v.data_txid::text || '.' || v.data_bumps::text"
-        )
+        parts = "v.txid::text || '.' || v.bumps::text || '.' || coalesce(v.bumped_at::text, '')"
     else:
-        parts = (
-            "v.txid || '.' || v.bumps || '.' || coalesce(v.bumped_at, '')"
-            " || '|' || v.data_txid || '.' || v.data_bumps"
-        )
+        parts = "v.txid || '.' || v.bumps || '.' || coalesce(v.bumped_at, '')"
     return f"(SELECT {parts} FROM {TABLE} AS v WHERE v.id = 1)"  # noqa: S608  (constants)
-
-
-def scopes(value) -> dict[str, str]:
-    """Split `version_sql()`'s value into the versions of core.pagecache's scopes: every write
-    moves the full one; the data one ignores the remark tables (REMARK_TABLES)."""
-    from core.pagecache import SCOPE_ALL, SCOPE_WITHOUT_REMARKS
-
-    full, _bar, data = str(value).partition("|")
-    return {SCOPE_ALL: full, SCOPE_WITHOUT_REMARKS: data or full}
 
 
 def read(*, unread_for_user_id: int | None = None) -> tuple[str, int | None]:

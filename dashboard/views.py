@@ -82,7 +82,6 @@ def dashboard(request):
         name="dashboard",
         params=[*params, ("@stale", str(settings.GP_STALE_DAYS))],
         per_audience=False,
-        scope=pagecache.SCOPE_WITHOUT_REMARKS,  # remarks show on a proposal's own page only
     )
 
     def build_context():

@@ -58,7 +58,6 @@ def _portfolios(request) -> list[Portfolio]:
         request,
         "portfolios",
         lambda: list(Portfolio.objects.order_by(*NEWEST_FIRST)),
-        scope=pagecache.SCOPE_WITHOUT_REMARKS,
     )
 
 

@@ -2,15 +2,18 @@
 remark on it (`ProposalComment`) is written, deleted or changed, whatever makes the write (the
 service, the admin, raw SQL).
 
-A proposal's page is cached on the data version, which remarks leave alone
-(core.pagecache.SCOPE_WITHOUT_REMARKS), and on its own remarks version: a remark rebuilds that
-one page and no other. The row holds the writing transaction's id (PostgreSQL; a random number
-on SQLite, which has none), so a version is never reused, even after the table is emptied.
+Remarks do not move the portfolio version (`dashboard.version.NOT_WATCHED`): only their
+proposal's page shows them, and it is cached on the portfolio version and its own remarks
+version, so a remark rebuilds that one page and no other. The row holds the writing
+transaction's id (PostgreSQL; a random number on SQLite, which has none), so a version is never
+reused, even after the table is emptied.
 The table has no foreign key: a proposal deleted with its remarks leaves a row that nothing
 reads. `projects/migrations/0011` installs the trigger.
 """
 
 from __future__ import annotations
+
+import functools
 
 from django.db import connection as default_connection
 from django.db import connections, router
@@ -46,30 +49,31 @@ def _sqlite_upsert(table: str, row: str) -> str:
 PAGE_FIELDS = ("id", "title", "portfolio_id", "lead_department_id")
 
 
+@functools.cache
+def _page_sql(alias: str) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    versions, _remarks = _tables(connection)
+    columns = ", ".join(f"p.{quote(name)}" for name in PAGE_FIELDS)
+    return (
+        f"SELECT {columns}, r.txid, r.bumps FROM {quote(Proposal._meta.db_table)} AS p"  # noqa: S608
+        f" LEFT JOIN {versions} AS r ON r.proposal_id = p.id WHERE p.id = %s"
+    )
+
+
 def proposal_for_page(pk: int):
     """Return `(proposal, remarks version)` for a proposal's page, or None: the fields its
     access check and title need (a deferred instance, as `.only()` gives) and its remarks
-    version ("txid.bumps", "" before its first remark), in one query compiled once."""
-    proposals = _connection()
-    proposal_table = proposals.ops.quote_name(Proposal._meta.db_table)
-    versions, _remarks = _tables(proposals)
-    columns = ", ".join(f"p.{proposals.ops.quote_name(name)}" for name in PAGE_FIELDS)
-    sql = (
-        f"SELECT {columns}, r.txid, r.bumps FROM {proposal_table} AS p"  # noqa: S608  (model names)
-        f" LEFT JOIN {versions} AS r ON r.proposal_id = p.id WHERE p.id = %s"
-    )
-    with proposals.cursor() as cursor:
-        cursor.execute(sql, [pk])
+    version ("txid.bumps", "" before its first remark), in one query written once per process."""
+    alias = router.db_for_read(Proposal)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_page_sql(alias), [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    proposal = Proposal.from_db(proposals.alias, PAGE_FIELDS, row[: len(PAGE_FIELDS)])
+    proposal = Proposal.from_db(alias, PAGE_FIELDS, row[: len(PAGE_FIELDS)])
     txid, bumps = row[len(PAGE_FIELDS) :]
     return proposal, ("" if txid is None else f"{txid}.{bumps}")
-
-
-def _connection():
-    return connections[router.db_for_read(Proposal)]
 
 
 def install(connection=default_connection) -> None:

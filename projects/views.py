@@ -21,7 +21,7 @@ from core import pagecache
 from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import PermissionRequiredMixin, ensure_permitted
-from core.pagecache import SCOPE_WITHOUT_REMARKS, CachedBodyMixin
+from core.pagecache import CachedBodyMixin
 
 from . import hooks, permissions, remarks
 from .filters import ProposalFilterSet
@@ -39,7 +39,6 @@ class ProposalListView(CachedBodyMixin, FilterView):
     template_name = "projects/proposal_list.html"
     body_template_name = "projects/_proposal_list_body.html"
     body_name = "proposal-list"
-    version_scope = SCOPE_WITHOUT_REMARKS  # remarks show on a proposal's own page only
     paginate_by = 25
 
     def body_key_params(self):
@@ -60,9 +59,8 @@ class ProposalDetailView(CachedBodyMixin, DetailView):
     template_name = "projects/proposal_detail.html"
     body_template_name = "projects/_proposal_detail_body.html"
     body_name = "proposal-detail"
-    # Keyed on the data version and this proposal's own remarks version (projects.remarks):
-    # a remark rebuilds this page only.
-    version_scope = SCOPE_WITHOUT_REMARKS
+    # Remarks do not move the portfolio version: the key holds this proposal's own remarks
+    # version (projects.remarks), so a remark rebuilds this page only.
 
     def check_access(self):
         found = remarks.proposal_for_page(self.kwargs["pk"])

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from core.conflicts import VersionConflict
 from core.forms import add_service_errors
 from core.guards import ensure_permitted, permission_required
-from core.pagecache import SCOPE_WITHOUT_REMARKS, CachedBodyMixin
+from core.pagecache import CachedBodyMixin
 from projects.portfolios import page_key_params, portfolio_choice, portfolio_for_request
 
 from .. import hooks, services
@@ -64,7 +64,6 @@ class MeetingListView(CachedBodyMixin, ListView):
     template_name = "reviews/reviewmeeting_list.html"
     body_template_name = "reviews/_reviewmeeting_list_body.html"
     body_name = "meeting-list"
-    version_scope = SCOPE_WITHOUT_REMARKS  # remarks show on a proposal's own page only
     paginate_by = 25
 
     def body_key_params(self):
@@ -91,7 +90,6 @@ class MeetingDetailView(CachedBodyMixin, DetailView):
     template_name = "reviews/reviewmeeting_detail.html"
     body_template_name = "reviews/_reviewmeeting_detail_body.html"
     body_name = "meeting-detail"
-    version_scope = SCOPE_WITHOUT_REMARKS
 
     def check_access(self):
         return get_object_or_404(ReviewMeeting.objects.only("pk", "title"), pk=self.kwargs["pk"])

@@ -106,7 +106,7 @@ def test_a_dummy_page_cache_keeps_no_copy(client, no_page_cache, listed, head):
 
 
 def _request(version):
-    return SimpleNamespace(_gp_data_version={pagecache.SCOPE_ALL: version})
+    return SimpleNamespace(_gp_data_version=version)
 
 
 def test_versioned_builds_once_per_version_and_returns_copies():

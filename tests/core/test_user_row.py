@@ -36,7 +36,7 @@ def test_the_user_comes_with_the_version_and_unread_count_in_one_query(
     assert user_row.value(user, UNREAD) == 1
     request = _request(user)
     with django_assert_num_queries(0):
-        assert portfolio_version(request) == version.scopes(expected)
+        assert portfolio_version(request) == expected
         assert unread_notification_count(request) == 1
 
 
@@ -54,7 +54,7 @@ def test_a_user_loaded_another_way_reads_them_itself(head, django_assert_num_que
     Notification.objects.create(user=head, title="기한 알림")
     user = ModelBackend().get_user(head.pk)
     assert user_row.value(user, VERSION) is user_row.MISSING
-    expected = version.scopes(version.read()[0])
+    expected = version.read()[0]
     request = _request(user)
     with django_assert_num_queries(1):  # the version and the unread count, in one query
         assert portfolio_version(request) == expected

@@ -1,7 +1,7 @@
-"""Version scopes (core.pagecache, dashboard.version): a remark on a proposal moves the full
-version, which the proposal's own page follows, and leaves the data version of every other
-page alone, so the list, the dashboard, the meetings and 내 부서 stay cached while people
-comment; every other write, and a remark written with one, moves both."""
+"""Remarks and the page cache: a remark on a proposal moves that proposal's remarks version
+(projects.remarks), which its page is keyed on, and leaves the portfolio version alone, so the
+list, the dashboard, the meetings, 내 부서 and every other proposal's page stay cached while
+people comment; every other write, and a remark written with one, moves the portfolio version."""
 
 import pytest
 from django.db import connection, transaction
@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from dashboard import version
+from projects import remarks
 from projects.models import Proposal
 from projects.services import proposal_comment_add, proposal_update_status
 from tests.factories import ProposalFactory, UserFactory
@@ -26,8 +27,9 @@ def listed(portfolio, head):
     )
 
 
-def _scopes():
-    return version.scopes(version.read()[0])
+def _versions(proposal):
+    """The portfolio version and the proposal's remarks version."""
+    return version.read()[0], remarks.proposal_for_page(proposal.pk)[1]
 
 
 def _get(client, url):
@@ -36,29 +38,29 @@ def _get(client, url):
     return response
 
 
-def test_a_remark_moves_the_full_version_only(listed, head):
-    before = _scopes()
+def test_a_remark_moves_its_proposals_remarks_version_only(listed, head):
+    before = _versions(listed)
     proposal_comment_add(proposal=listed, user=head, body="현장 확인 필요")
-    after = _scopes()
-    assert after["all"] != before["all"]
-    assert after["without-remarks"] == before["without-remarks"]
+    after = _versions(listed)
+    assert after[1] != before[1]
+    assert after[0] == before[0]
 
 
 def test_a_remark_written_with_other_data_moves_both(listed, head):
-    before = _scopes()
+    before = _versions(listed)
     with transaction.atomic():
         proposal_comment_add(proposal=listed, user=head, body="현장 확인 필요")
         Proposal.objects.filter(pk=listed.pk).update(notes="함께 바뀜")
-    after = _scopes()
-    assert after["all"] != before["all"]
-    assert after["without-remarks"] != before["without-remarks"]
+    after = _versions(listed)
+    assert after[1] != before[1]
+    assert after[0] != before[0]
 
 
-def test_a_renamed_user_moves_the_data_version(listed, head):
-    before = _scopes()
+def test_a_renamed_user_moves_the_portfolio_version(listed, head):
+    before = version.read()[0]
     head.first_name = "새이름"
     head.save()
-    assert _scopes()["without-remarks"] != before["without-remarks"]
+    assert version.read()[0] != before
 
 
 def test_pages_without_remarks_stay_cached_while_the_proposal_page_shows_the_remark(
